@@ -1,0 +1,128 @@
+# edgefleet build, test and release targets. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+VERSION ?= 0.1.0
+COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
+PKG     := github.com/edgefleet/edgefleet
+LDFLAGS := -s -w -X $(PKG)/proto/buildinfo.Version=$(VERSION) -X $(PKG)/proto/buildinfo.Commit=$(COMMIT)
+
+# Pinned tool versions.
+MINIO_VERSION       := v0.0.0-20260212201848-7aac2a2c5b7c
+STATICCHECK_VERSION := v0.8.2
+PROTOC_GEN_GO       := v1.36.12
+
+CACHE      := $(CURDIR)/.cache
+TOOLBIN    := $(CACHE)/bin
+# MinIO takes minutes to build; a copy kept outside the clone lets fresh
+# clones on the same machine reuse it.
+USER_CACHE := $(HOME)/.cache/edgefleet/$(MINIO_VERSION)
+
+MODULES := proto tflite agent controlplane tools
+# binary name → main package
+BINARIES := edgefleet-agent:./agent/cmd/edgefleet-agent \
+            edgefleet-controlplane:./controlplane/cmd/edgefleet-controlplane \
+            edgefleetctl:./controlplane/cmd/edgefleetctl \
+            tflite:./tools/cmd/tflite \
+            fleetsim:./tools/cmd/fleetsim
+# dist suffix → GOARCH/GOARM
+TARGETS := amd64:amd64: arm64:arm64: armv7:arm:7 armv6:arm:6 riscv64:riscv64:
+CROSS_BINARIES := edgefleet-agent:./agent/cmd/edgefleet-agent tflite:./tools/cmd/tflite
+
+APT_PACKAGES := mosquitto mosquitto-clients qemu-user protobuf-compiler flatbuffers-compiler file
+
+export PATH := $(TOOLBIN):$(PATH)
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+.PHONY: build
+build: ## build every binary into bin/
+	@mkdir -p bin
+	@for b in $(BINARIES); do \
+	  name=$${b%%:*}; pkg=$${b#*:}; echo "go build $$name"; \
+	  go build -trimpath -ldflags '$(LDFLAGS)' -o bin/$$name $$pkg; \
+	done
+
+.PHONY: cross
+cross: ## cross-compile agent and tflite for linux amd64/arm64/armv7/armv6/riscv64 into dist/
+	@mkdir -p dist
+	@for t in $(TARGETS); do \
+	  suffix=$${t%%:*}; rest=$${t#*:}; arch=$${rest%%:*}; arm=$${rest#*:}; \
+	  for b in $(CROSS_BINARIES); do \
+	    name=$${b%%:*}; pkg=$${b#*:}; echo "cross $$name-linux-$$suffix"; \
+	    CGO_ENABLED=0 GOOS=linux GOARCH=$$arch GOARM=$$arm \
+	      go build -trimpath -ldflags '$(LDFLAGS)' -o dist/$$name-linux-$$suffix $$pkg; \
+	  done; \
+	done
+	@ls -l dist/
+
+.PHONY: smoke
+smoke: cross ## run the arm64 and armv7 agent under qemu-user (version + bbolt selfcheck)
+	@for t in aarch64:arm64 arm:armv7 arm:armv6; do \
+	  q=qemu-$${t%%:*}; bin=dist/edgefleet-agent-linux-$${t#*:}; \
+	  echo "$$q $$bin version"; $$q $$bin version | grep -q '^edgefleet ' ; \
+	  echo "$$q $$bin selfcheck"; $$q $$bin selfcheck; \
+	  file $$bin | grep -q 'statically linked' || { echo "$$bin is not statically linked"; exit 1; }; \
+	done
+
+.PHONY: test
+test: deps ## install deps, run every module's tests, then the qemu smoke test
+	go test -race -count=1 ./proto/... ./agent/... ./controlplane/... ./tools/...
+	go test -count=1 ./tflite/...
+	$(MAKE) smoke
+
+.PHONY: lint
+lint: $(TOOLBIN)/staticcheck ## gofmt check, go vet and staticcheck on every module
+	@bad=$$(gofmt -l $(MODULES)); if [ -n "$$bad" ]; then echo "gofmt needed:"; echo "$$bad"; exit 1; fi
+	go vet $(addsuffix /...,$(addprefix ./,$(MODULES)))
+	staticcheck $(addsuffix /...,$(addprefix ./,$(MODULES)))
+
+.PHONY: proto
+proto: $(TOOLBIN)/protoc-gen-go ## regenerate protobuf Go code (committed)
+	@cd proto && for f in $$(find . -name '*.proto'); do echo "protoc $$f"; \
+	  protoc --go_out=. --go_opt=paths=source_relative $$f; done
+
+.PHONY: flatbuffers
+flatbuffers: ## regenerate the TFLite schema accessors (committed)
+	tflite/internal/schema/gen.sh
+
+.PHONY: demo
+demo: build ## run the whole system on embedded defaults
+	deploy/demo.sh
+
+.PHONY: deps
+deps: ## install what the tests need, only when missing
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: apt-get install$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq; DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	else echo "deps: apt packages present"; fi
+	@$(MAKE) --no-print-directory $(TOOLBIN)/minio $(TOOLBIN)/staticcheck
+
+$(TOOLBIN)/minio:
+	@mkdir -p $(TOOLBIN)
+	@if [ -x $(USER_CACHE)/minio ]; then \
+	  echo "deps: minio from $(USER_CACHE)"; cp $(USER_CACHE)/minio $@; \
+	else \
+	  echo "deps: building MinIO $(MINIO_VERSION) (several minutes the first time)"; \
+	  GOBIN=$(TOOLBIN) go install github.com/minio/minio@$(MINIO_VERSION); \
+	  mkdir -p $(USER_CACHE) && cp $@ $(USER_CACHE)/minio; \
+	fi
+
+$(TOOLBIN)/staticcheck:
+	@mkdir -p $(TOOLBIN)
+	@echo "deps: installing staticcheck $(STATICCHECK_VERSION)"
+	@GOBIN=$(TOOLBIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+$(TOOLBIN)/protoc-gen-go:
+	@mkdir -p $(TOOLBIN)
+	@echo "deps: installing protoc-gen-go $(PROTOC_GEN_GO)"
+	@GOBIN=$(TOOLBIN) go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO)
+
+.PHONY: clean
+clean: ## remove bin/ and dist/ (keeps the tool cache)
+	rm -rf bin dist

@@ -1,0 +1,14 @@
+// Command edgefleet-controlplane is the cloud service: model registry, device
+// registry, rollouts, telemetry ingestion and cloud inference. See
+// `edgefleet-controlplane --help`.
+package main
+
+import (
+	"os"
+
+	"github.com/edgefleet/edgefleet/controlplane/internal/servercli"
+)
+
+func main() {
+	os.Exit(servercli.Main(os.Args[1:], os.Stdout, os.Stderr))
+}

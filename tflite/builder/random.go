@@ -1,0 +1,53 @@
+package builder
+
+// Rand is a splitmix64 generator: tiny, deterministic on every platform,
+// and the same generator the reference runner uses for random inputs. The
+// ready-made models draw their weights from it so that a seed always gives
+// the same file.
+type Rand struct{ state uint64 }
+
+// NewRand returns a generator seeded with seed.
+func NewRand(seed uint64) *Rand { return &Rand{state: seed} }
+
+// Uint64 returns the next 64 random bits.
+func (r *Rand) Uint64() uint64 {
+	r.state += 0x9e3779b97f4a7c15
+	z := r.state
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// Float32 returns a value uniform in [lo, hi).
+func (r *Rand) Float32(lo, hi float32) float32 {
+	// 24 random bits give every float32 in [0, 1) with equal spacing.
+	u := float32(r.Uint64()>>40) / (1 << 24)
+	return lo + u*(hi-lo)
+}
+
+// Float32s returns n values uniform in [lo, hi).
+func (r *Rand) Float32s(n int, lo, hi float32) []float32 {
+	v := make([]float32, n)
+	for i := range v {
+		v[i] = r.Float32(lo, hi)
+	}
+	return v
+}
+
+// Int8s returns n values uniform over all of int8.
+func (r *Rand) Int8s(n int) []int8 {
+	v := make([]int8, n)
+	for i := range v {
+		v[i] = int8(r.Uint64())
+	}
+	return v
+}
+
+// Bytes returns n random bytes.
+func (r *Rand) Bytes(n int) []byte {
+	v := make([]byte, n)
+	for i := range v {
+		v[i] = byte(r.Uint64())
+	}
+	return v
+}

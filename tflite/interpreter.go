@@ -1,0 +1,146 @@
+package tflite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/edgefleet/edgefleet/tflite/internal/kernel"
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
+)
+
+// Options configure an Interpreter.
+type Options struct {
+	// Threads is the number of goroutines kernels may use; 0 means one.
+	// The current kernels are single-threaded and ignore it.
+	Threads int
+	// MemoryLimit caps the activation arena in bytes; 0 means no cap.
+	// NewInterpreter fails with ErrMemoryLimit when the model needs more.
+	MemoryLimit int64
+}
+
+// Interpreter runs one Model. It owns the activation arena and its own
+// prepared operators; use it from one goroutine at a time. Many
+// interpreters may share one Model.
+type Interpreter struct {
+	m       *Model
+	arena   []byte
+	tensors []tensor.Tensor // this interpreter's tensors, bound to arena
+	ops     []kernel.Op
+	inputs  []*Tensor
+	outputs []*Tensor
+}
+
+// NewInterpreter allocates the model's arena once and prepares every
+// operator on it.
+func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
+	if m == nil {
+		return nil, fmt.Errorf("tflite: new interpreter: nil model")
+	}
+	if opts.Threads < 0 {
+		return nil, fmt.Errorf("tflite: new interpreter: Options.Threads = %d, want >= 0", opts.Threads)
+	}
+	if opts.MemoryLimit < 0 {
+		return nil, fmt.Errorf("tflite: new interpreter: Options.MemoryLimit = %d, want >= 0", opts.MemoryLimit)
+	}
+	if opts.MemoryLimit > 0 && int64(m.plan.size) > opts.MemoryLimit {
+		return nil, fmt.Errorf("tflite: new interpreter: %w: arena needs %d bytes, limit is %d", ErrMemoryLimit, m.plan.size, opts.MemoryLimit)
+	}
+	it := &Interpreter{
+		m:       m,
+		arena:   alignedBytes(m.plan.size, nil),
+		tensors: make([]tensor.Tensor, len(m.tensors)),
+		ops:     make([]kernel.Op, len(m.ops)),
+	}
+	copy(it.tensors, m.tensors)
+	for i := range it.tensors {
+		t := &it.tensors[i]
+		if off := m.plan.offsets[i]; off >= 0 {
+			size := t.ByteSize()
+			t.Data = it.arena[off : off+size : off+size]
+		} else if !t.Const {
+			t.Data = []byte{} // empty tensors, or ones no operator touches
+		}
+	}
+	for i := range m.ops {
+		n := m.ops[i].node(it.tensors)
+		prepare, ok := kernel.Lookup(n.Code)
+		if !ok {
+			return nil, fmt.Errorf("tflite: new interpreter: op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)
+		}
+		op, err := prepare(n)
+		if err != nil {
+			return nil, fmt.Errorf("tflite: new interpreter: %w", err)
+		}
+		it.ops[i] = op
+	}
+	it.inputs = it.wrap(m.inputs)
+	it.outputs = it.wrap(m.outputs)
+	return it, nil
+}
+
+func (it *Interpreter) wrap(idx []int) []*Tensor {
+	out := make([]*Tensor, len(idx))
+	for i, ti := range idx {
+		out[i] = &Tensor{t: &it.tensors[ti]}
+	}
+	return out
+}
+
+// Model returns the model this interpreter runs.
+func (it *Interpreter) Model() *Model { return it.m }
+
+// NumInputs returns the number of graph inputs.
+func (it *Interpreter) NumInputs() int { return len(it.inputs) }
+
+// NumOutputs returns the number of graph outputs.
+func (it *Interpreter) NumOutputs() int { return len(it.outputs) }
+
+// Input returns graph input i, or nil when i is out of range. Its bytes
+// keep their value across Invoke calls.
+func (it *Interpreter) Input(i int) *Tensor {
+	if i < 0 || i >= len(it.inputs) {
+		return nil
+	}
+	return it.inputs[i]
+}
+
+// Output returns graph output i, or nil when i is out of range. Its bytes
+// are valid from the end of one Invoke to the start of the next.
+func (it *Interpreter) Output(i int) *Tensor {
+	if i < 0 || i >= len(it.outputs) {
+		return nil
+	}
+	return it.outputs[i]
+}
+
+// Invoke runs every operator in order on the current inputs. It does not
+// allocate, and checks ctx between operators so a cancelled context stops
+// a long model early.
+func (it *Interpreter) Invoke(ctx context.Context) (err error) {
+	step := -1
+	// Kernels must return errors rather than panic; should one panic
+	// anyway, the agent keeps running and reports it as an error.
+	defer func() {
+		if p := recover(); p != nil {
+			err = it.panicError(step, p)
+		}
+	}()
+	for i, op := range it.ops {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return fmt.Errorf("tflite: invoke: stopped before op %d: %w", i, ctxErr)
+		}
+		step = i
+		if evalErr := op.Eval(); evalErr != nil {
+			return fmt.Errorf("tflite: invoke: %w", evalErr)
+		}
+	}
+	return nil
+}
+
+func (it *Interpreter) panicError(step int, p any) error {
+	if step < 0 {
+		return fmt.Errorf("tflite: invoke: %w: panic: %v", errPanic, p)
+	}
+	n := &it.m.ops[step]
+	return fmt.Errorf("tflite: invoke: op %d (%s): %w: panic: %v", n.index, opName(n.code), errPanic, p)
+}

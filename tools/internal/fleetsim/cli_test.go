@@ -1,0 +1,22 @@
+package fleetsim
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestVersionAndHelp(t *testing.T) {
+	for _, args := range [][]string{{"version"}, {"--help"}} {
+		var out, errb bytes.Buffer
+		if code := Main(args, &out, &errb); code != 0 {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, errb.String())
+		}
+		if !strings.Contains(out.String(), "edgefleet") {
+			t.Fatalf("%v: output %q lacks edgefleet", args, out.String())
+		}
+	}
+	if code := Main([]string{"bogus"}, new(bytes.Buffer), new(bytes.Buffer)); code == 0 {
+		t.Fatal("unknown command exited 0")
+	}
+}
