@@ -4,6 +4,9 @@ go 1.26.0
 
 require (
 	github.com/eclipse/paho.mqtt.golang v1.5.1 // indirect
+	github.com/edgefleet/edgefleet/proto v0.0.0-00010101000000-000000000000
+	github.com/edgefleet/edgefleet/tflite v0.0.0-00010101000000-000000000000
+	github.com/edgefleet/edgefleet/tools v0.0.0-00010101000000-000000000000
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
 	github.com/labstack/echo/v4 v4.16.0 // indirect
@@ -23,3 +26,9 @@ require (
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect
 )
+
+replace github.com/edgefleet/edgefleet/proto => ../proto
+
+replace github.com/edgefleet/edgefleet/tflite => ../tflite
+
+replace github.com/edgefleet/edgefleet/tools => ../tools

@@ -6,6 +6,8 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dustin/go-humanize v1.0.1 // indirect
 	github.com/eclipse/paho.mqtt.golang v1.5.1 // indirect
+	github.com/edgefleet/edgefleet/proto v0.0.0-00010101000000-000000000000
+	github.com/edgefleet/edgefleet/tflite v0.0.0-00010101000000-000000000000
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/inconshreveable/mousetrap v1.1.0 // indirect
@@ -29,3 +31,7 @@ require (
 	golang.org/x/text v0.42.0 // indirect
 	gopkg.in/ini.v1 v1.67.3 // indirect
 )
+
+replace github.com/edgefleet/edgefleet/proto => ../proto
+
+replace github.com/edgefleet/edgefleet/tflite => ../tflite

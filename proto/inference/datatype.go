@@ -19,28 +19,30 @@ const (
 type elem struct {
 	datatype string
 	size     int
-	// lo and hi bound raw integer values; both zero for floats.
-	lo, hi int64
+	// lo and hi bound raw integer values (int64 to what a float64 holds
+	// exactly, since JSON numbers are parsed as float64).
+	lo, hi  int64
 	integer bool
 }
 
-// elems maps TFLite dtype names (as manifest.TensorSpec spells them) to
-// their storage.
-var elems = map[string]elem{
-	"bool":    {datatype: DatatypeBool, size: 1, lo: 0, hi: 1, integer: true},
-	"uint8":   {datatype: DatatypeUint8, size: 1, lo: 0, hi: 255, integer: true},
-	"int8":    {datatype: DatatypeInt8, size: 1, lo: -128, hi: 127, integer: true},
-	"int16":   {datatype: DatatypeInt16, size: 2, lo: -32768, hi: 32767, integer: true},
-	"int32":   {datatype: DatatypeInt32, size: 4, lo: -1 << 31, hi: 1<<31 - 1, integer: true},
-	"int64":   {datatype: DatatypeInt64, size: 8, lo: -1 << 53, hi: 1 << 53, integer: true},
-	"float32": {datatype: DatatypeFP32, size: 4},
-}
-
-// lookupElem returns the storage of a TFLite dtype name.
+// lookupElem returns the storage of a TFLite dtype name (as
+// manifest.TensorSpec spells it).
 func lookupElem(dtype string) (elem, error) {
-	e, ok := elems[dtype]
-	if !ok {
-		return elem{}, fmt.Errorf("tensor dtype %q is not supported by the inference API (supported: bool, uint8, int8, int16, int32, int64, float32)", dtype)
+	switch dtype {
+	case "bool":
+		return elem{datatype: DatatypeBool, size: 1, lo: 0, hi: 1, integer: true}, nil
+	case "uint8":
+		return elem{datatype: DatatypeUint8, size: 1, lo: 0, hi: 255, integer: true}, nil
+	case "int8":
+		return elem{datatype: DatatypeInt8, size: 1, lo: -128, hi: 127, integer: true}, nil
+	case "int16":
+		return elem{datatype: DatatypeInt16, size: 2, lo: -32768, hi: 32767, integer: true}, nil
+	case "int32":
+		return elem{datatype: DatatypeInt32, size: 4, lo: -1 << 31, hi: 1<<31 - 1, integer: true}, nil
+	case "int64":
+		return elem{datatype: DatatypeInt64, size: 8, lo: -1 << 53, hi: 1 << 53, integer: true}, nil
+	case "float32":
+		return elem{datatype: DatatypeFP32, size: 4}, nil
 	}
-	return e, nil
+	return elem{}, fmt.Errorf("tensor dtype %q is not supported by the inference API (supported: bool, uint8, int8, int16, int32, int64, float32)", dtype)
 }
