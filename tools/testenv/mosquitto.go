@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -24,6 +25,10 @@ type MosquittoConfig struct {
 	// Port fixes the listener port (0 picks a free one). Tests that stop and
 	// restart a broker pass the previous port.
 	Port int
+	// Persistent keeps sessions and queued messages in the broker's
+	// directory across a graceful restart (StopGraceful + Restart).
+	Persistent bool
+	dir        string
 }
 
 // Mosquitto starts a Mosquitto broker that allows anonymous clients.
@@ -53,20 +58,34 @@ func StartMosquittoProcess(t testing.TB, cfg MosquittoConfig) *MosquittoProcess 
 	t.Helper()
 	b, p := startMosquitto(t, cfg)
 	cfg.Port = portOf(b.Addr)
+	cfg.dir = b.Dir
 	return &MosquittoProcess{Broker: b, t: t, cfg: cfg, p: p}
 }
 
-// Stop kills the broker and waits for it to exit.
+// Stop kills the broker (SIGKILL, like a crash) and waits for it to exit.
 func (m *MosquittoProcess) Stop() {
 	_ = m.p.cmd.Process.Kill()
 	<-m.p.done
 }
 
-// Restart starts the broker again on the same port.
+// StopGraceful stops the broker with SIGTERM, so a persistent broker saves
+// its sessions, and waits for it to exit.
+func (m *MosquittoProcess) StopGraceful() {
+	_ = m.p.cmd.Process.Signal(syscall.SIGTERM)
+	<-m.p.done
+}
+
+// Start starts a stopped broker again on the same port and directory.
+func (m *MosquittoProcess) Start() {
+	m.t.Helper()
+	_, m.p = startMosquitto(m.t, m.cfg)
+}
+
+// Restart kills the broker and starts it again on the same port.
 func (m *MosquittoProcess) Restart() {
 	m.t.Helper()
 	m.Stop()
-	_, m.p = startMosquitto(m.t, m.cfg)
+	m.Start()
 }
 
 func startMosquitto(t testing.TB, cfg MosquittoConfig) (*Broker, *process) {
@@ -79,8 +98,16 @@ func startMosquitto(t testing.TB, cfg MosquittoConfig) (*Broker, *process) {
 	if port == 0 {
 		port = FreePort(t)
 	}
-	dir := t.TempDir()
-	conf := fmt.Sprintf("listener %d 127.0.0.1\npersistence false\n", port)
+	dir := cfg.dir
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	conf := fmt.Sprintf("listener %d 127.0.0.1\n", port)
+	if cfg.Persistent {
+		conf += fmt.Sprintf("persistence true\npersistence_location %s/\n", dir)
+	} else {
+		conf += "persistence false\n"
+	}
 	if cfg.Extra == "" {
 		conf += "allow_anonymous true\n"
 	} else {
