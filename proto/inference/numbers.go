@@ -62,6 +62,9 @@ func (p *arrayParser) value(depth int) error {
 		return p.array(depth)
 	}
 	if p.leafDepth < 0 {
+		if len(p.shape) > depth {
+			return p.errorf("number at nesting depth %d beside an array at that depth (ragged array)", depth)
+		}
 		p.leafDepth = depth
 	} else if p.leafDepth != depth {
 		return p.errorf("number at nesting depth %d, others at depth %d (ragged array)", depth, p.leafDepth)

@@ -10,7 +10,7 @@ import (
 func TestRoundTrip(t *testing.T) {
 	b := &Batch{DeviceId: "d1", BootId: "boot", Seq: 42, DroppedBatches: 3,
 		WindowStart: timestamppb.New(timestamppb.Now().AsTime()),
-		Models: []*ModelWindow{{Model: "m", Version: "1", Requests: 7, Errors: map[string]uint64{"invoke": 1}, Top1: map[uint32]uint64{2: 6}}}}
+		Models:      []*ModelWindow{{Model: "m", Version: "1", Requests: 7, Errors: map[string]uint64{"invoke": 1}, Top1: map[uint32]uint64{2: 6}}}}
 	for _, enc := range []Encoding{EncodingProtobuf, EncodingJSON} {
 		p, err := Marshal(b, enc)
 		if err != nil {

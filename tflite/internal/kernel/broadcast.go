@@ -100,7 +100,8 @@ func ewElems[T ewQuant](t *tensor.Tensor) []T {
 // ewRange returns the representable range of T.
 func ewRange[T ewQuant]() (lo, hi int32) {
 	var z T
-	if any(z) == any(int8(0)) {
+	switch any(z).(type) {
+	case int8:
 		return -128, 127
 	}
 	return 0, 255

@@ -1,6 +1,308 @@
 package kernel
 
-// prepareMean is a placeholder until the kernel lands.
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	flatbuffers "github.com/google/flatbuffers/go"
+
+	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
+	"github.com/edgefleet/edgefleet/tflite/internal/schema"
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
+)
+
+// MeanOptions are MEAN's builtin options (ReducerOptions).
+type MeanOptions struct {
+	KeepDims bool
+}
+
+// parseMeanOptions reads MEAN options; a nil operator or one without options
+// drops the reduced dimensions.
+func parseMeanOptions(op *schema.Operator) (MeanOptions, error) {
+	var opts MeanOptions
+	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
+		return opts, nil
+	}
+	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsReducerOptions {
+		return opts, fmt.Errorf("builtin options are %s, want ReducerOptions", got)
+	}
+	var tbl flatbuffers.Table
+	if !op.BuiltinOptions(&tbl) {
+		return opts, fmt.Errorf("builtin options table is missing")
+	}
+	var o schema.ReducerOptions
+	o.Init(tbl.Bytes, tbl.Pos)
+	opts.KeepDims = o.KeepDims()
+	return opts, nil
+}
+
+// prepareMean validates a MEAN node and prepares its kernel.
 func prepareMean(n *Node) (Op, error) {
-	return nil, n.Unsupportedf("not implemented yet")
+	opts, err := parseMeanOptions(n.Op)
+	if err != nil {
+		return nil, n.Errorf("options: %w", err)
+	}
+	return newMean(n, opts)
+}
+
+// maxMeanRank bounds the input rank so Eval can walk indices in a fixed
+// array.
+const maxMeanRank = 8
+
+// meanGeometry maps input elements to output elements: walking the input
+// in order, the output index is the dot product of the coordinates with
+// outStride, whose entries are 0 on reduced axes.
+type meanGeometry struct {
+	dims      []int
+	outStride []int
+	count     int // input elements per output element
+	// special is TFLite's dedicated case: 4-D, keep_dims, axes {1, 2}.
+	special bool
+}
+
+// newMean prepares MEAN (inputs: data, constant int32 axes) for float32,
+// int8 and uint8.
+func newMean(n *Node, opts MeanOptions) (Op, error) {
+	if err := n.CheckArity(2, 2, 1); err != nil {
+		return nil, err
+	}
+	in, axis, out := n.Inputs[0], n.Inputs[1], n.Outputs[0]
+	g, err := newMeanGeometry(n, in, axis, out, opts.KeepDims)
+	if err != nil {
+		return nil, err
+	}
+	if out.Type != in.Type {
+		return nil, n.Errorf("output %q has type %s, input %q has %s", out.Name, out.Type, in.Name, in.Type)
+	}
+	outN := out.NumElements()
+	switch in.Type {
+	case tensor.Float32:
+		return &meanFloat{in: in, out: out, g: g, sum: make([]float32, outN)}, nil
+	case tensor.Int8:
+		p, err := newMeanQuant(n, in, out, g)
+		if err != nil {
+			return nil, err
+		}
+		return &meanQuant[int8]{in: in, out: out, g: g, p: p, sum: make([]int32, outN)}, nil
+	case tensor.Uint8:
+		p, err := newMeanQuant(n, in, out, g)
+		if err != nil {
+			return nil, err
+		}
+		return &meanQuant[uint8]{in: in, out: out, g: g, p: p, sum: make([]int32, outN)}, nil
+	}
+	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", in.Name, in.Type)
+}
+
+func newMeanGeometry(n *Node, in, axis, out *tensor.Tensor, keepDims bool) (meanGeometry, error) {
+	rank := len(in.Shape)
+	if rank > maxMeanRank {
+		return meanGeometry{}, n.Unsupportedf("input %q has rank %d, max %d", in.Name, rank, maxMeanRank)
+	}
+	if axis.Type != tensor.Int32 {
+		return meanGeometry{}, n.Errorf("axis %q has type %s, want int32", axis.Name, axis.Type)
+	}
+	if !axis.Const || axis.Data == nil {
+		return meanGeometry{}, n.Unsupportedf("axis %q is not a constant tensor", axis.Name)
+	}
+	if len(axis.Data) != axis.ByteSize() {
+		return meanGeometry{}, n.Errorf("axis %q has %d bytes, want %d", axis.Name, len(axis.Data), axis.ByteSize())
+	}
+	reduced := make([]bool, rank)
+	var resolved []int
+	for _, a := range axis.Int32() {
+		ax := int(a)
+		if ax < 0 {
+			ax += rank
+		}
+		if ax < 0 || ax >= rank {
+			return meanGeometry{}, n.Errorf("axis value %d is out of range for input %q of rank %d", a, in.Name, rank)
+		}
+		if !reduced[ax] {
+			reduced[ax] = true
+			resolved = append(resolved, ax)
+		}
+	}
+	var want []int
+	g := meanGeometry{dims: slices.Clone(in.Shape), outStride: make([]int, rank), count: 1}
+	for d := range rank {
+		if reduced[d] {
+			g.count *= in.Shape[d]
+			if keepDims {
+				want = append(want, 1)
+			}
+			continue
+		}
+		want = append(want, in.Shape[d])
+	}
+	if !slices.Equal(out.Shape, want) {
+		return meanGeometry{}, n.Errorf("output %q has shape %s, want %s", out.Name, tensor.ShapeString(out.Shape), tensor.ShapeString(want))
+	}
+	s := 1
+	for d := rank - 1; d >= 0; d-- {
+		if !reduced[d] {
+			g.outStride[d] = s
+			s *= in.Shape[d]
+		}
+	}
+	slices.Sort(resolved)
+	g.special = keepDims && rank == 4 && slices.Equal(resolved, []int{1, 2})
+	return g, nil
+}
+
+// accumulate walks the input in order and calls add(outIndex, inIndex).
+func (g *meanGeometry) accumulate(add func(o, i int)) {
+	var coord [maxMeanRank]int
+	rank := len(g.dims)
+	total := 1
+	for _, d := range g.dims {
+		total *= d
+	}
+	o := 0
+	for i := 0; i < total; i++ {
+		add(o, i)
+		// Advance the odometer, keeping o in step.
+		for d := rank - 1; d >= 0; d-- {
+			coord[d]++
+			o += g.outStride[d]
+			if coord[d] < g.dims[d] {
+				break
+			}
+			o -= coord[d] * g.outStride[d]
+			coord[d] = 0
+		}
+	}
+}
+
+// meanFloat is MEAN on float32: sum in input order, divide by the count.
+type meanFloat struct {
+	in, out *tensor.Tensor
+	g       meanGeometry
+	sum     []float32
+}
+
+// Eval computes the output.
+func (k *meanFloat) Eval() error {
+	x, y := k.in.Float32(), k.out.Float32()
+	clear(k.sum)
+	k.g.accumulate(func(o, i int) { k.sum[o] += x[i] })
+	c := float32(k.g.count)
+	for i := range y {
+		y[i] = k.sum[i] / c
+	}
+	return nil
+}
+
+// meanPath names TFLite 2.2's quantized MEAN algorithms, which round
+// differently.
+type meanPath int
+
+const (
+	// meanSpecialInt8 is the 4-D axes {1,2} case for int8
+	// (reference_integer_ops::Mean, as tflite-micro runs it): offset sum,
+	// requantized by in/out scale, then divided by the count rounding
+	// half away from zero.
+	meanSpecialInt8 meanPath = iota
+	// meanSpecialUint8 is the 4-D axes {1,2} case for uint8 (TF 2.2's
+	// optimized MeanImpl): raw sum times in/(count·out) scale, plus an
+	// integer bias.
+	meanSpecialUint8
+	// meanSameQuant: input and output share scale and zero point; the
+	// raw sum divided by the count, truncating toward zero.
+	meanSameQuant
+	// meanRescale: QuantizedMeanOrSum, float maths with TFLite's extra
+	// +0.5 before rounding.
+	meanRescale
+)
+
+// meanQuantParams hold the chosen path and its constants.
+type meanQuantParams struct {
+	path         meanPath
+	inZP, outZP  int32
+	mult         int32
+	shift        int
+	bias         int32   // meanSpecialUint8
+	scale, fbias float32 // meanRescale
+	lo, hi       int32
+}
+
+func newMeanQuant(n *Node, in, out *tensor.Tensor, g meanGeometry) (meanQuantParams, error) {
+	if err := ewCheckPerTensor(n, in); err != nil {
+		return meanQuantParams{}, err
+	}
+	if err := ewCheckPerTensor(n, out); err != nil {
+		return meanQuantParams{}, err
+	}
+	if g.count == 0 {
+		return meanQuantParams{}, n.Errorf("input %q has no elements along the reduced axes", in.Name)
+	}
+	inS, outS := in.Scale[0], out.Scale[0]
+	p := meanQuantParams{inZP: in.ZeroPointAt(0), outZP: out.ZeroPointAt(0), lo: 0, hi: 255}
+	if in.Type == tensor.Int8 {
+		p.lo, p.hi = -128, 127
+	}
+	switch {
+	case g.special && in.Type == tensor.Int8:
+		p.path = meanSpecialInt8
+		p.mult, p.shift = fixedpoint.QuantizeMultiplier(float64(inS) / float64(outS))
+	case g.special:
+		p.path = meanSpecialUint8
+		// Float expressions as TF 2.2 writes them; the bias truncates.
+		p.bias = p.outZP - int32(float32(p.inZP)*inS/outS)
+		p.mult, p.shift = fixedpoint.QuantizeMultiplier(float64(inS / (float32(g.count) * outS)))
+	case inS == outS && p.inZP == p.outZP:
+		p.path = meanSameQuant
+	default:
+		p.path = meanRescale
+		p.scale = inS / outS
+		p.fbias = float32(-p.inZP)*p.scale + 0.5
+	}
+	return p, nil
+}
+
+// meanQuant is MEAN on int8 or uint8 tensors.
+type meanQuant[T ewQuant] struct {
+	in, out *tensor.Tensor
+	g       meanGeometry
+	p       meanQuantParams
+	sum     []int32
+}
+
+// Eval computes the output.
+func (k *meanQuant[T]) Eval() error {
+	x, y := ewElems[T](k.in), ewElems[T](k.out)
+	clear(k.sum)
+	if k.p.path == meanSpecialInt8 {
+		zp := k.p.inZP
+		k.g.accumulate(func(o, i int) { k.sum[o] += int32(x[i]) - zp })
+	} else {
+		k.g.accumulate(func(o, i int) { k.sum[o] += int32(x[i]) })
+	}
+	count := int32(k.g.count)
+	p := &k.p
+	for i, s := range k.sum {
+		var v int32
+		switch p.path {
+		case meanSpecialInt8:
+			v = fixedpoint.MultiplyByQuantizedMultiplier(s, p.mult, p.shift)
+			if v > 0 {
+				v = (v + count/2) / count
+			} else {
+				v = (v - count/2) / count
+			}
+			v += p.outZP
+		case meanSpecialUint8:
+			v = fixedpoint.MultiplyByQuantizedMultiplier(s, p.mult, p.shift) + p.bias
+		case meanSameQuant:
+			v = s / count
+		case meanRescale:
+			mean := float32(s) / float32(count)
+			// float32() keeps the product rounded before the add, as
+			// in C++ (no fused multiply-add).
+			v = int32(math.Round(float64(float32(mean*p.scale)+p.fbias))) + p.outZP
+		}
+		y[i] = T(min(max(v, p.lo), p.hi))
+	}
+	return nil
 }

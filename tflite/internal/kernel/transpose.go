@@ -1,6 +1,146 @@
 package kernel
 
-// prepareTranspose is a placeholder until the kernel lands.
+import (
+	"github.com/edgefleet/edgefleet/tflite/internal/schema"
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
+)
+
+// TransposeOptions is TRANSPOSE's (empty) options table.
+type TransposeOptions struct{}
+
+// parseTransposeOptions accepts a missing or empty TransposeOptions table.
+func parseTransposeOptions(op *schema.Operator) (TransposeOptions, error) {
+	if op == nil {
+		return TransposeOptions{}, nil
+	}
+	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsNONE && got != schema.BuiltinOptionsTransposeOptions {
+		return TransposeOptions{}, errOptionsType("TransposeOptions", got)
+	}
+	return TransposeOptions{}, nil
+}
+
+// prepareTranspose validates a TRANSPOSE node.
 func prepareTranspose(n *Node) (Op, error) {
-	return nil, n.Unsupportedf("not implemented yet")
+	if _, err := parseTransposeOptions(n.Op); err != nil {
+		return nil, n.Errorf("%w", err)
+	}
+	return newTranspose(n, TransposeOptions{})
+}
+
+// maxTransposeRank is TFLite's limit for TRANSPOSE.
+const maxTransposeRank = 6
+
+// newTranspose reads the constant int32 permutation and checks that the
+// output shape is the permuted input shape. Any element size is moved.
+func newTranspose(n *Node, _ TransposeOptions) (Op, error) {
+	if err := n.CheckArity(2, 2, 1); err != nil {
+		return nil, err
+	}
+	in, perm, out := n.Inputs[0], n.Inputs[1], n.Outputs[0]
+	if err := sameTypeCopyable(n, in, out); err != nil {
+		return nil, err
+	}
+	rank := len(in.Shape)
+	if rank > maxTransposeRank {
+		return nil, n.Unsupportedf("input %q has rank %d, limit %d", in.Name, rank, maxTransposeRank)
+	}
+	if perm.Type != tensor.Int32 {
+		return nil, n.Unsupportedf("perm %q type %s (want int32)", perm.Name, perm.Type)
+	}
+	if len(perm.Shape) != 1 || perm.Shape[0] != rank {
+		return nil, n.Errorf("perm %q has shape %s, want [%d]", perm.Name, tensor.ShapeString(perm.Shape), rank)
+	}
+	if !perm.Const || len(perm.Data) < perm.ByteSize() {
+		return nil, n.Unsupportedf("perm %q is not a constant", perm.Name)
+	}
+	t := &transpose{n: n, in: in, out: out, rank: rank}
+	var inStrides [maxTransposeRank]int
+	stride := 1
+	for d := rank - 1; d >= 0; d-- {
+		inStrides[d] = stride
+		stride *= in.Shape[d]
+	}
+	seen := make([]bool, rank)
+	want := make([]int, rank)
+	for i, p := range perm.Int32()[:rank] {
+		if p < 0 || int(p) >= rank || seen[p] {
+			return nil, n.Errorf("perm %q = %v is not a permutation of 0..%d", perm.Name, perm.Int32()[:rank], rank-1)
+		}
+		seen[p] = true
+		want[i] = in.Shape[p]
+		t.outShape[i] = in.Shape[p]
+		t.strides[i] = inStrides[p]
+	}
+	if !equalShape(out.Shape, want) {
+		return nil, n.Errorf("output %q has shape %s, transpose of %s gives %s", out.Name,
+			tensor.ShapeString(out.Shape), tensor.ShapeString(in.Shape), tensor.ShapeString(want))
+	}
+	switch in.Type.Size() {
+	case 1:
+		t.move = transposeElems[uint8]
+	case 2:
+		t.move = transposeElems[uint16]
+	case 4:
+		t.move = transposeElems[uint32]
+	case 8:
+		t.move = transposeElems[uint64]
+	default:
+		return nil, n.Unsupportedf("input %q type %s", in.Name, in.Type)
+	}
+	return t, nil
+}
+
+// transpose walks the output in order and gathers from the input.
+type transpose struct {
+	n       *Node
+	in, out *tensor.Tensor
+	rank    int
+	// outShape is the output shape; strides[i] is the input stride (in
+	// elements) of output axis i.
+	outShape [maxTransposeRank]int
+	strides  [maxTransposeRank]int
+	move     func(t *transpose)
+}
+
+// Eval runs the element-size specific loop chosen in prepare.
+func (t *transpose) Eval() error {
+	if err := checkBound(t.n, t.in, t.out); err != nil {
+		return err
+	}
+	if t.rank == 0 {
+		copy(t.out.Data, t.in.Data[:t.in.ByteSize()])
+		return nil
+	}
+	t.move(t)
+	return nil
+}
+
+// transposeElems moves elements of one size; T only fixes the width.
+func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose) {
+	src, dst := dataAs[T](t.in), dataAs[T](t.out)
+	n := t.out.NumElements()
+	if n == 0 {
+		return
+	}
+	last := t.rank - 1
+	inner, innerStride := t.outShape[last], t.strides[last]
+	var idx [maxTransposeRank]int
+	base := 0 // input offset of the current output row's first element
+	for o := 0; o < n; o += inner {
+		row := dst[o : o+inner]
+		s := base
+		for i := range row {
+			row[i] = src[s]
+			s += innerStride
+		}
+		for d := last - 1; d >= 0; d-- {
+			idx[d]++
+			base += t.strides[d]
+			if idx[d] < t.outShape[d] {
+				break
+			}
+			base -= idx[d] * t.strides[d]
+			idx[d] = 0
+		}
+	}
 }
