@@ -1,0 +1,384 @@
+// Package ingest receives device telemetry from MQTT, removes duplicates by
+// (device, sequence), records gaps, and keeps per-device and per-model time
+// buckets (1 minute, rolled up to 1 hour) in the control plane's bbolt file.
+// It answers the telemetry and metrics API queries, computes input drift
+// (population stability index) and exports fleet aggregates to Prometheus.
+//
+// A malformed payload — undecodable, oversize, wrong topic shape, a device
+// id that differs from the topic's, an unknown device — is counted and
+// logged with its topic and changes no state.
+package ingest
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	telemetryv1 "github.com/edgefleet/edgefleet/proto/telemetry/v1"
+	"github.com/edgefleet/edgefleet/proto/topic"
+)
+
+var (
+	bucketState  = []byte("telemetry_devices") // device → deviceState
+	bucketMinute = []byte("telemetry_1m")      // kind/…/unix-minute → bucket JSON
+	bucketHour   = []byte("telemetry_1h")      // kind/…/unix-hour → bucket JSON
+	bucketRef    = []byte("telemetry_ref")     // model\x00version → reference
+)
+
+// Config tunes the ingester. Zero values take the defaults.
+type Config struct {
+	// MaxPayload bounds one telemetry message (default 1 MiB).
+	MaxPayload int
+	// MinuteRetention and HourRetention bound how long buckets are kept
+	// (defaults 48 h and 30 days).
+	MinuteRetention, HourRetention time.Duration
+	// ReferenceWindow is how much fleet data from a version's first
+	// telemetry becomes its drift reference when none was uploaded
+	// (default 1 h).
+	ReferenceWindow time.Duration
+	// DriftThreshold flags a PSI above it (default 0.2).
+	DriftThreshold float64
+	// SharedGroup names the shared subscription group so several control
+	// plane replicas split the stream (default "edgefleet-ingest").
+	SharedGroup string
+}
+
+func (c *Config) setDefaults() {
+	if c.MaxPayload <= 0 {
+		c.MaxPayload = 1 << 20
+	}
+	if c.MinuteRetention <= 0 {
+		c.MinuteRetention = 48 * time.Hour
+	}
+	if c.HourRetention <= 0 {
+		c.HourRetention = 30 * 24 * time.Hour
+	}
+	if c.ReferenceWindow <= 0 {
+		c.ReferenceWindow = time.Hour
+	}
+	if c.DriftThreshold <= 0 {
+		c.DriftThreshold = 0.2
+	}
+	if c.SharedGroup == "" {
+		c.SharedGroup = "edgefleet-ingest"
+	}
+}
+
+// Devices tells the ingester which devices exist and their drift group
+// (e.g. the value of a "site" label); the device registry implements it.
+type Devices interface {
+	// Group returns the device's group and whether the device is known and
+	// not revoked.
+	Group(ctx context.Context, deviceID string) (group string, ok bool)
+}
+
+// Subscriber is the MQTT session the ingester listens on.
+type Subscriber interface {
+	Subscribe(filter string, fn func(topic string, payload []byte)) error
+}
+
+// Ingester consumes telemetry batches. Create it with New.
+type Ingester struct {
+	db      *bolt.DB
+	cfg     Config
+	devices Devices
+	log     *slog.Logger
+	now     func() time.Time
+	stats   counters
+	totals  fleetTotals
+	// mu serialises Handle so dedup decisions see each other; bbolt would
+	// serialise the write transactions anyway.
+	mu sync.Mutex
+	// live fans decoded batches out to `telemetry tail` streams.
+	liveMu sync.Mutex
+	live   map[chan *telemetryv1.Batch]struct{}
+}
+
+// counters are the ingester's own health figures.
+type counters struct {
+	batches, duplicates, missing, dropped atomic.Uint64
+	malformed                             sync.Map // reason → *atomic.Uint64
+}
+
+// New creates the ingester's buckets in db.
+func New(db *bolt.DB, devices Devices, cfg Config, log *slog.Logger) (*Ingester, error) {
+	cfg.setDefaults()
+	if log == nil {
+		log = slog.Default()
+	}
+	err := db.Update(func(tx *bolt.Tx) error {
+		for _, b := range [][]byte{bucketState, bucketMinute, bucketHour, bucketRef} {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("ingest: create buckets: %w", err)
+	}
+	return &Ingester{db: db, cfg: cfg, devices: devices, log: log, now: time.Now, live: map[chan *telemetryv1.Batch]struct{}{}}, nil
+}
+
+// Start subscribes to every device's telemetry through a shared
+// subscription, so several replicas can split the load.
+func (in *Ingester) Start(sub Subscriber) error {
+	filter := topic.SharedFilter(in.cfg.SharedGroup, topic.Telemetry)
+	if err := sub.Subscribe(filter, func(t string, p []byte) { _ = in.Handle(context.Background(), t, p) }); err != nil {
+		return fmt.Errorf("ingest: subscribe %s: %w", filter, err)
+	}
+	return nil
+}
+
+// Errors Handle reports; each increments a malformed counter.
+var (
+	ErrMalformed     = errors.New("malformed telemetry")
+	ErrUnknownDevice = errors.New("unknown device")
+)
+
+// Handle ingests one MQTT message. Errors are already counted and logged;
+// they are returned for tests and callers that want them.
+func (in *Ingester) Handle(ctx context.Context, t string, payload []byte) error {
+	id, kind, err := topic.Parse(t)
+	if err != nil || kind != topic.Telemetry {
+		return in.reject(t, "topic", fmt.Errorf("%w: topic %q is not a device telemetry topic", ErrMalformed, t))
+	}
+	if len(payload) > in.cfg.MaxPayload {
+		return in.reject(t, "oversize", fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(payload), in.cfg.MaxPayload))
+	}
+	b, err := telemetryv1.Unmarshal(payload)
+	if err != nil {
+		return in.reject(t, "decode", fmt.Errorf("%w: %w", ErrMalformed, err))
+	}
+	if b.DeviceId != id {
+		return in.reject(t, "device_mismatch", fmt.Errorf("%w: batch names device %q on device %q's topic", ErrMalformed, b.DeviceId, id))
+	}
+	if b.Seq == 0 {
+		return in.reject(t, "sequence", fmt.Errorf("%w: sequence number 0", ErrMalformed))
+	}
+	group := ""
+	if in.devices != nil {
+		g, ok := in.devices.Group(ctx, id)
+		if !ok {
+			return in.reject(t, "unknown_device", fmt.Errorf("%w: %q", ErrUnknownDevice, id))
+		}
+		group = g
+	}
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	var dup bool
+	err = in.db.Update(func(tx *bolt.Tx) error {
+		var err error
+		dup, err = in.apply(tx, b, group)
+		return err
+	})
+	if err != nil {
+		in.log.Error("telemetry not stored", "topic", t, "seq", b.Seq, "err", err)
+		return fmt.Errorf("ingest: store batch %d of %s: %w", b.Seq, id, err)
+	}
+	if dup {
+		in.stats.duplicates.Add(1)
+		return nil
+	}
+	in.stats.batches.Add(1)
+	in.stats.dropped.Add(b.DroppedBatches)
+	for _, w := range b.Models {
+		var errs uint64
+		for _, n := range w.Errors {
+			errs += n
+		}
+		in.totals.add(w.Model, w.Version, w.Requests, errs)
+	}
+	in.broadcast(b)
+	return nil
+}
+
+func (in *Ingester) reject(t, reason string, err error) error {
+	v, _ := in.stats.malformed.LoadOrStore(reason, new(atomic.Uint64))
+	v.(*atomic.Uint64).Add(1)
+	in.log.Warn("telemetry rejected", "topic", t, "reason", reason, "err", err)
+	return err
+}
+
+// deviceState is what dedup and gap detection remember per device.
+type deviceState struct {
+	MaxSeq     uint64      `json:"max_seq"`
+	Received   uint64      `json:"received"`
+	Duplicates uint64      `json:"duplicates"`
+	Dropped    uint64      `json:"dropped_batches"` // reported by the device's spool
+	Missing    [][2]uint64 `json:"missing,omitempty"`
+	LastSeen   time.Time   `json:"last_seen"`
+	BootID     string      `json:"boot_id"`
+}
+
+// maxMissingRanges bounds the gap list so a device with a broken counter
+// cannot grow its state without limit.
+const maxMissingRanges = 256
+
+// accept decides whether seq is new and updates the gap list.
+func (s *deviceState) accept(seq uint64) bool {
+	if seq > s.MaxSeq {
+		if seq > s.MaxSeq+1 {
+			s.Missing = append(s.Missing, [2]uint64{s.MaxSeq + 1, seq - 1})
+			if len(s.Missing) > maxMissingRanges {
+				s.Missing = s.Missing[len(s.Missing)-maxMissingRanges:]
+			}
+		}
+		s.MaxSeq = seq
+		return true
+	}
+	for i, r := range s.Missing { // a late batch fills a gap
+		if seq >= r[0] && seq <= r[1] {
+			var repl [][2]uint64
+			if seq > r[0] {
+				repl = append(repl, [2]uint64{r[0], seq - 1})
+			}
+			if seq < r[1] {
+				repl = append(repl, [2]uint64{seq + 1, r[1]})
+			}
+			s.Missing = append(s.Missing[:i], append(repl, s.Missing[i+1:]...)...)
+			return true
+		}
+	}
+	return false
+}
+
+// MissingCount returns how many sequence numbers never arrived.
+func (s *deviceState) MissingCount() uint64 {
+	var n uint64
+	for _, r := range s.Missing {
+		n += r[1] - r[0] + 1
+	}
+	return n
+}
+
+func (in *Ingester) apply(tx *bolt.Tx, b *telemetryv1.Batch, group string) (dup bool, err error) {
+	states := tx.Bucket(bucketState)
+	var st deviceState
+	if v := states.Get([]byte(b.DeviceId)); v != nil {
+		if err := json.Unmarshal(v, &st); err != nil {
+			return false, fmt.Errorf("device state: %w", err)
+		}
+	}
+	now := in.now()
+	if !st.accept(b.Seq) {
+		st.Duplicates++
+		return true, putJSON(states, b.DeviceId, &st)
+	}
+	before := st.MissingCount()
+	st.Received++
+	st.Dropped += b.DroppedBatches
+	st.LastSeen = now
+	st.BootID = b.BootId
+	if err := putJSON(states, b.DeviceId, &st); err != nil {
+		return false, err
+	}
+	if after := st.MissingCount(); after > before {
+		in.stats.missing.Add(after - before)
+	}
+
+	at := now
+	if b.WindowEnd != nil && b.WindowEnd.IsValid() {
+		at = b.WindowEnd.AsTime()
+	}
+	for _, res := range []struct {
+		bucket []byte
+		step   time.Duration
+	}{{bucketMinute, time.Minute}, {bucketHour, time.Hour}} {
+		start := at.Truncate(res.step).Unix()
+		if err := updateDevice(tx.Bucket(res.bucket), b, start); err != nil {
+			return false, err
+		}
+		for _, w := range b.Models {
+			if err := updateModel(tx.Bucket(res.bucket), modelKey("m", w.Model, w.Version, start), w); err != nil {
+				return false, err
+			}
+			if res.step == time.Hour {
+				if err := updateModel(tx.Bucket(res.bucket), groupKey(w.Model, w.Version, group, start), w); err != nil {
+					return false, err
+				}
+			}
+		}
+	}
+	for _, w := range b.Models {
+		if err := in.updateReference(tx.Bucket(bucketRef), w, at); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
+}
+
+func updateDevice(bk *bolt.Bucket, b *telemetryv1.Batch, start int64) error {
+	key := deviceKey(b.DeviceId, start)
+	var d DeviceBucket
+	if v := bk.Get(key); v != nil {
+		if err := json.Unmarshal(v, &d); err != nil {
+			return fmt.Errorf("device bucket: %w", err)
+		}
+	}
+	d.Start = start
+	d.Batches++
+	d.Dropped += b.DroppedBatches
+	for _, w := range b.Models {
+		d.model(w.Model, w.Version).merge(w)
+	}
+	if h := healthFrom(b.Health); h != nil {
+		d.Health = h
+	}
+	v, err := json.Marshal(&d)
+	if err != nil {
+		return err
+	}
+	return bk.Put(key, v)
+}
+
+func updateModel(bk *bolt.Bucket, key []byte, w *telemetryv1.ModelWindow) error {
+	var a ModelAgg
+	if v := bk.Get(key); v != nil {
+		if err := json.Unmarshal(v, &a); err != nil {
+			return fmt.Errorf("model bucket: %w", err)
+		}
+	}
+	a.Model, a.Version = w.Model, w.Version
+	a.merge(w)
+	v, err := json.Marshal(&a)
+	if err != nil {
+		return err
+	}
+	return bk.Put(key, v)
+}
+
+// Keys end in a big-endian unix time so a prefix scan walks one series in
+// time order.
+func timeSuffix(prefix string, start int64) []byte {
+	k := make([]byte, len(prefix)+8)
+	copy(k, prefix)
+	binary.BigEndian.PutUint64(k[len(prefix):], uint64(start))
+	return k
+}
+
+func deviceKey(id string, start int64) []byte { return timeSuffix("d\x00"+id+"\x00", start) }
+
+func modelKey(kind, model, version string, start int64) []byte {
+	return timeSuffix(kind+"\x00"+model+"\x00"+version+"\x00", start)
+}
+
+func groupKey(model, version, group string, start int64) []byte {
+	return timeSuffix("g\x00"+model+"\x00"+version+"\x00"+group+"\x00", start)
+}
+
+func putJSON(b *bolt.Bucket, key string, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(key), data)
+}

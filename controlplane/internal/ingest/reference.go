@@ -1,0 +1,72 @@
+package ingest
+
+import (
+	"encoding/json"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	telemetryv1 "github.com/edgefleet/edgefleet/proto/telemetry/v1"
+)
+
+// Reference is the input distribution a model version's drift is measured
+// against: uploaded with the version, or adopted from the fleet's first
+// ReferenceWindow of telemetry.
+type Reference struct {
+	Hist     []uint64  `json:"hist"`
+	Since    time.Time `json:"since"`
+	Frozen   bool      `json:"frozen"`
+	Uploaded bool      `json:"uploaded"`
+}
+
+func refKey(model, version string) []byte { return []byte(model + "\x00" + version) }
+
+// updateReference adds a window to a version's reference while its
+// adoption period lasts.
+func (in *Ingester) updateReference(bk *bolt.Bucket, w *telemetryv1.ModelWindow, at time.Time) error {
+	if len(w.Inputs) == 0 || len(w.Inputs[0].Hist) == 0 {
+		return nil
+	}
+	key := refKey(w.Model, w.Version)
+	var r Reference
+	if v := bk.Get(key); v != nil {
+		if err := json.Unmarshal(v, &r); err != nil {
+			return err
+		}
+	} else {
+		r.Since = at
+	}
+	if r.Frozen {
+		return nil
+	}
+	if at.Sub(r.Since) >= in.cfg.ReferenceWindow && len(r.Hist) > 0 {
+		r.Frozen = true
+	} else {
+		r.Hist = addHist(r.Hist, w.Inputs[0].Hist)
+	}
+	v, err := json.Marshal(&r)
+	if err != nil {
+		return err
+	}
+	return bk.Put(key, v)
+}
+
+// SetReference installs an uploaded reference distribution for a version,
+// replacing any adopted one.
+func (in *Ingester) SetReference(model, version string, hist []uint64) error {
+	r := Reference{Hist: append([]uint64(nil), hist...), Since: in.now(), Frozen: true, Uploaded: true}
+	v, err := json.Marshal(&r)
+	if err != nil {
+		return err
+	}
+	return in.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketRef).Put(refKey(model, version), v) })
+}
+
+func (in *Ingester) reference(tx *bolt.Tx, model, version string) (Reference, bool) {
+	var r Reference
+	v := tx.Bucket(bucketRef).Get(refKey(model, version))
+	if v == nil || json.Unmarshal(v, &r) != nil {
+		return r, false
+	}
+	return r, true
+}
