@@ -103,6 +103,11 @@ func startMosquitto(t testing.TB, cfg MosquittoConfig) (*Broker, *process) {
 		dir = t.TempDir()
 	}
 	conf := fmt.Sprintf("listener %d 127.0.0.1\n", port)
+	if os.Geteuid() == 0 {
+		// Started as root, Mosquitto drops to user "mosquitto", which cannot
+		// read the test's private temp directory.
+		conf += "user root\n"
+	}
 	if cfg.Persistent {
 		conf += fmt.Sprintf("persistence true\npersistence_location %s/\n", dir)
 	} else {
