@@ -2,6 +2,7 @@ package tflite
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/kernel"
@@ -54,6 +55,9 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 	copy(it.tensors, m.tensors)
 	for i := range it.tensors {
 		t := &it.tensors[i]
+		// Own shapes, so nothing an interpreter does can reach the shared
+		// model; quantization parameters stay shared and read-only.
+		t.Shape = append([]int(nil), t.Shape...)
 		if off := m.plan.offsets[i]; off >= 0 {
 			size := t.ByteSize()
 			t.Data = it.arena[off : off+size : off+size]
@@ -117,6 +121,9 @@ func (it *Interpreter) Output(i int) *Tensor {
 // allocate, and checks ctx between operators so a cancelled context stops
 // a long model early.
 func (it *Interpreter) Invoke(ctx context.Context) (err error) {
+	if ctx == nil {
+		return errors.New("tflite: invoke: nil context")
+	}
 	step := -1
 	// Kernels must return errors rather than panic; should one panic
 	// anyway, the agent keeps running and reports it as an error.

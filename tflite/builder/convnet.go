@@ -9,7 +9,7 @@ const (
 )
 
 // ConvNetInputQuant covers reals in [-1, 1) with int8.
-var ConvNetInputQuant = PerTensor(1.0/128, 0)
+func ConvNetInputQuant() Quant { return PerTensor(1.0/128, 0) }
 
 // SmallConvNet returns an int8 model exercising the common vision ops:
 // "input" int8 [1, 8, 8, 1] → CONV_2D 3x3 ×4 SAME RELU (per-channel
@@ -19,10 +19,10 @@ var ConvNetInputQuant = PerTensor(1.0/128, 0)
 func SmallConvNet(seed uint64) ([]byte, error) {
 	const c = 4 // channels after the first convolution
 	r := NewRand(seed)
-	inScale := ConvNetInputQuant.Scale[0]
+	inScale := ConvNetInputQuant().Scale[0]
 	b := New()
 	b.Description(fmt.Sprintf("edgefleet small int8 conv net, seed %d", seed))
-	in := b.Input("input", Int8, []int{1, ConvNetSize, ConvNetSize, 1}, ConvNetInputQuant)
+	in := b.Input("input", Int8, []int{1, ConvNetSize, ConvNetSize, 1}, ConvNetInputQuant())
 
 	// CONV_2D: weights [4, 3, 3, 1] quantized per output channel.
 	convQ := PerTensor(4.0/128, -128) // RELU output, reals in [0, 8)
@@ -56,7 +56,7 @@ func SmallConvNet(seed uint64) ([]byte, error) {
 	logits := b.Tensor("logits", Int8, []int{1, ConvNetClasses}, PerTensor(0.05, 0))
 	b.Op(FullyConnected{}, []int{flat, fcW, fcB}, []int{logits})
 
-	probs := b.Tensor("probabilities", Int8, []int{1, ConvNetClasses}, SoftmaxInt8Quant)
+	probs := b.Tensor("probabilities", Int8, []int{1, ConvNetClasses}, SoftmaxInt8Quant())
 	b.Op(Softmax{Beta: 1}, []int{logits}, []int{probs})
 	b.Output(probs)
 	return b.Finish()

@@ -13,16 +13,18 @@ const (
 	TinyClasses = 4 // classes of their output [1, 4]
 )
 
-// Quantization of the tiny classifiers' tensors; exported so tests can
-// quantize inputs and read outputs without parsing the model.
-var (
-	// TinyInputQuant covers reals in [-4, 4) with int8.
-	TinyInputQuant = PerTensor(1.0/32, 0)
-	// TinyLogitsQuant covers reals in [-12.8, 12.7] with int8.
-	TinyLogitsQuant = PerTensor(0.1, 0)
-	// SoftmaxInt8Quant is TFLite's fixed int8 softmax output quantization.
-	SoftmaxInt8Quant = PerTensor(1.0/256, -128)
-)
+// Quantization of the tiny classifiers' tensors, exported so tests can
+// quantize inputs and read outputs without parsing the model. They are
+// functions so that callers cannot change the models by editing a slice.
+
+// TinyInputQuant covers reals in [-4, 4) with int8.
+func TinyInputQuant() Quant { return PerTensor(1.0/32, 0) }
+
+// TinyLogitsQuant covers reals in [-12.8, 12.7] with int8.
+func TinyLogitsQuant() Quant { return PerTensor(0.1, 0) }
+
+// SoftmaxInt8Quant is TFLite's fixed int8 softmax output quantization.
+func SoftmaxInt8Quant() Quant { return PerTensor(1.0/256, -128) }
 
 // tinyWeights draws the float weights [TinyClasses, TinyInputs] in
 // [-1, 1) and biases [TinyClasses] in [-0.5, 0.5) of the tiny classifiers.
@@ -37,15 +39,15 @@ func tinyWeights(seed uint64) (w, bias []float32) {
 func TinyClassifier(seed uint64) ([]byte, error) {
 	wf, bf := tinyWeights(seed)
 	ws := SymmetricScale(wf)
-	inScale := TinyInputQuant.Scale[0]
+	inScale := TinyInputQuant().Scale[0]
 
 	b := New()
 	b.Description(fmt.Sprintf("edgefleet tiny int8 classifier, seed %d", seed))
-	in := b.Input("input", Int8, []int{1, TinyInputs}, TinyInputQuant)
+	in := b.Input("input", Int8, []int{1, TinyInputs}, TinyInputQuant())
 	w := b.ConstInt8("weights", []int{TinyClasses, TinyInputs}, QuantizeInt8(wf, ws, 0), PerTensor(ws, 0))
 	bias := b.ConstInt32("bias", []int{TinyClasses}, QuantizeInt32(bf, inScale*ws), PerTensor(inScale*ws, 0))
-	logits := b.Tensor("logits", Int8, []int{1, TinyClasses}, TinyLogitsQuant)
-	probs := b.Tensor("probabilities", Int8, []int{1, TinyClasses}, SoftmaxInt8Quant)
+	logits := b.Tensor("logits", Int8, []int{1, TinyClasses}, TinyLogitsQuant())
+	probs := b.Tensor("probabilities", Int8, []int{1, TinyClasses}, SoftmaxInt8Quant())
 	b.Op(FullyConnected{}, []int{in, w, bias}, []int{logits})
 	b.Op(Softmax{Beta: 1}, []int{logits}, []int{probs})
 	b.Output(probs)
@@ -70,13 +72,14 @@ func TinyClassifierFloat(seed uint64) ([]byte, error) {
 	return b.Finish()
 }
 
-// TinyUint8InputQuant, TinyUint8LogitsQuant and SoftmaxUint8Quant are the
-// uint8 tiny classifier's quantization (legacy asymmetric uint8).
-var (
-	TinyUint8InputQuant  = PerTensor(1.0/32, 128)
-	TinyUint8LogitsQuant = PerTensor(0.1, 128)
-	SoftmaxUint8Quant    = PerTensor(1.0/256, 0)
-)
+// TinyUint8InputQuant is the uint8 tiny classifier's input quantization.
+func TinyUint8InputQuant() Quant { return PerTensor(1.0/32, 128) }
+
+// TinyUint8LogitsQuant is the uint8 tiny classifier's logits quantization.
+func TinyUint8LogitsQuant() Quant { return PerTensor(0.1, 128) }
+
+// SoftmaxUint8Quant is TFLite's fixed uint8 softmax output quantization.
+func SoftmaxUint8Quant() Quant { return PerTensor(1.0/256, 0) }
 
 // TinyClassifierUint8 returns the legacy uint8 counterpart of
 // TinyClassifier: asymmetric uint8 everywhere (weights zero point 128),
@@ -85,15 +88,15 @@ var (
 func TinyClassifierUint8(seed uint64) ([]byte, error) {
 	wf, bf := tinyWeights(seed)
 	ws := SymmetricScale(wf)
-	inScale := TinyUint8InputQuant.Scale[0]
+	inScale := TinyUint8InputQuant().Scale[0]
 
 	b := New()
 	b.Description(fmt.Sprintf("edgefleet tiny uint8 classifier, seed %d", seed))
-	in := b.Input("input", Uint8, []int{1, TinyInputs}, TinyUint8InputQuant)
+	in := b.Input("input", Uint8, []int{1, TinyInputs}, TinyUint8InputQuant())
 	w := b.ConstUint8("weights", []int{TinyClasses, TinyInputs}, QuantizeUint8(wf, ws, 128), PerTensor(ws, 128))
 	bias := b.ConstInt32("bias", []int{TinyClasses}, QuantizeInt32(bf, inScale*ws), PerTensor(inScale*ws, 0))
-	logits := b.Tensor("logits", Uint8, []int{1, TinyClasses}, TinyUint8LogitsQuant)
-	probs := b.Tensor("probabilities", Uint8, []int{1, TinyClasses}, SoftmaxUint8Quant)
+	logits := b.Tensor("logits", Uint8, []int{1, TinyClasses}, TinyUint8LogitsQuant())
+	probs := b.Tensor("probabilities", Uint8, []int{1, TinyClasses}, SoftmaxUint8Quant())
 	b.Op(FullyConnected{}, []int{in, w, bias}, []int{logits})
 	b.Op(Softmax{Beta: 1}, []int{logits}, []int{probs})
 	b.Output(probs)

@@ -1,6 +1,146 @@
 package kernel
 
-// prepareLeakyRelu is a placeholder until the kernel lands.
+import (
+	"fmt"
+	"math"
+
+	flatbuffers "github.com/google/flatbuffers/go"
+
+	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
+	"github.com/edgefleet/edgefleet/tflite/internal/schema"
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
+)
+
+// LeakyReluOptions are LEAKY_RELU's builtin options.
+type LeakyReluOptions struct {
+	Alpha float32
+}
+
+// parseLeakyReluOptions reads LEAKY_RELU options; a nil operator or one
+// without options has alpha 0, TFLite's zero-initialised default.
+func parseLeakyReluOptions(op *schema.Operator) (LeakyReluOptions, error) {
+	var opts LeakyReluOptions
+	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
+		return opts, nil
+	}
+	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsLeakyReluOptions {
+		return opts, fmt.Errorf("builtin options are %s, want LeakyReluOptions", got)
+	}
+	var tbl flatbuffers.Table
+	if !op.BuiltinOptions(&tbl) {
+		return opts, fmt.Errorf("builtin options table is missing")
+	}
+	var o schema.LeakyReluOptions
+	o.Init(tbl.Bytes, tbl.Pos)
+	opts.Alpha = o.Alpha()
+	return opts, nil
+}
+
+// prepareLeakyRelu validates a LEAKY_RELU node and prepares its kernel.
 func prepareLeakyRelu(n *Node) (Op, error) {
-	return nil, n.Unsupportedf("not implemented yet")
+	opts, err := parseLeakyReluOptions(n.Op)
+	if err != nil {
+		return nil, n.Errorf("options: %w", err)
+	}
+	return newLeakyRelu(n, opts)
+}
+
+// newLeakyRelu prepares LEAKY_RELU: x for x >= 0, alpha·x otherwise. For
+// int8 and uint8 the two branches requantize with their own multipliers
+// (in_scale/out_scale and in_scale·alpha/out_scale, computed in float).
+func newLeakyRelu(n *Node, opts LeakyReluOptions) (Op, error) {
+	if err := n.CheckArity(1, 1, 1); err != nil {
+		return nil, err
+	}
+	in, out := n.Inputs[0], n.Outputs[0]
+	if out.Type != in.Type {
+		return nil, n.Errorf("output %q has type %s, input %q has %s", out.Name, out.Type, in.Name, in.Type)
+	}
+	if !tensor.SameShape(in, out) {
+		return nil, n.Errorf("output %q has shape %s, want input %q's %s", out.Name, tensor.ShapeString(out.Shape), in.Name, tensor.ShapeString(in.Shape))
+	}
+	if math.IsNaN(float64(opts.Alpha)) || math.IsInf(float64(opts.Alpha), 0) {
+		return nil, n.Errorf("alpha is %g, want a finite value", opts.Alpha)
+	}
+	switch in.Type {
+	case tensor.Float32:
+		return &leakyReluFloat{in: in, out: out, alpha: opts.Alpha}, nil
+	case tensor.Int8:
+		p, err := newLeakyReluParams(n, in, out, opts.Alpha)
+		if err != nil {
+			return nil, err
+		}
+		return &leakyReluQuant[int8]{in: in, out: out, p: p}, nil
+	case tensor.Uint8:
+		p, err := newLeakyReluParams(n, in, out, opts.Alpha)
+		if err != nil {
+			return nil, err
+		}
+		return &leakyReluQuant[uint8]{in: in, out: out, p: p}, nil
+	}
+	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", in.Name, in.Type)
+}
+
+type leakyReluParams struct {
+	inZP, outZP           int32
+	identMult, alphaMult  int32
+	identShift, alphaShft int
+	lo, hi                int32
+}
+
+func newLeakyReluParams(n *Node, in, out *tensor.Tensor, alpha float32) (leakyReluParams, error) {
+	for _, t := range []*tensor.Tensor{in, out} {
+		if err := ewCheckPerTensor(n, t); err != nil {
+			return leakyReluParams{}, err
+		}
+	}
+	p := leakyReluParams{inZP: in.ZeroPointAt(0), outZP: out.ZeroPointAt(0), lo: 0, hi: 255}
+	if in.Type == tensor.Int8 {
+		p.lo, p.hi = -128, 127
+	}
+	p.alphaMult, p.alphaShft = fixedpoint.QuantizeMultiplier(float64(in.Scale[0] * alpha / out.Scale[0]))
+	p.identMult, p.identShift = fixedpoint.QuantizeMultiplier(float64(in.Scale[0] / out.Scale[0]))
+	return p, nil
+}
+
+// leakyReluQuant is LEAKY_RELU on int8 or uint8.
+type leakyReluQuant[T ewQuant] struct {
+	in, out *tensor.Tensor
+	p       leakyReluParams
+}
+
+// Eval computes the output.
+func (k *leakyReluQuant[T]) Eval() error {
+	x, y := ewElems[T](k.in), ewElems[T](k.out)
+	p := &k.p
+	for i, v := range x {
+		d := int32(v) - p.inZP
+		var o int32
+		if d >= 0 {
+			o = fixedpoint.MultiplyByQuantizedMultiplier(d, p.identMult, p.identShift)
+		} else {
+			o = fixedpoint.MultiplyByQuantizedMultiplier(d, p.alphaMult, p.alphaShft)
+		}
+		y[i] = T(min(max(o+p.outZP, p.lo), p.hi))
+	}
+	return nil
+}
+
+// leakyReluFloat is LEAKY_RELU on float32.
+type leakyReluFloat struct {
+	in, out *tensor.Tensor
+	alpha   float32
+}
+
+// Eval computes the output.
+func (k *leakyReluFloat) Eval() error {
+	x, y := k.in.Float32(), k.out.Float32()
+	for i, v := range x {
+		if v > 0 {
+			y[i] = v
+		} else {
+			y[i] = v * k.alpha
+		}
+	}
+	return nil
 }
