@@ -60,6 +60,9 @@ EDGEFLEET_DATA_DIR, --http-addr reads EDGEFLEET_HTTP_ADDR, and so on.`,
 			Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), buildinfo.String()) },
 		},
 		newSelfcheckCmd(),
+		newModelsCmd(),
+		newRunCmd(),
+		newConfigCmd(),
 	)
 	return root
 }

@@ -12,7 +12,6 @@ package ingest
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -94,9 +93,12 @@ type Ingester struct {
 	now     func() time.Time
 	stats   counters
 	totals  fleetTotals
-	// mu serialises Handle so dedup decisions see each other; bbolt would
-	// serialise the write transactions anyway.
-	mu sync.Mutex
+	// queue feeds the single writer goroutine, which owns all dedup
+	// decisions and commits groups of batches per transaction.
+	queue      chan *item
+	writerDone chan struct{}
+	closeMu    sync.RWMutex
+	closed     bool
 	// live fans decoded batches out to `telemetry tail` streams.
 	liveMu sync.Mutex
 	live   map[chan *telemetryv1.Batch]struct{}
@@ -125,14 +127,18 @@ func New(db *bolt.DB, devices Devices, cfg Config, log *slog.Logger) (*Ingester,
 	if err != nil {
 		return nil, fmt.Errorf("ingest: create buckets: %w", err)
 	}
-	return &Ingester{db: db, cfg: cfg, devices: devices, log: log, now: time.Now, live: map[chan *telemetryv1.Batch]struct{}{}}, nil
+	in := &Ingester{db: db, cfg: cfg, devices: devices, log: log, now: time.Now,
+		live:  map[chan *telemetryv1.Batch]struct{}{},
+		queue: make(chan *item, 4*maxGroup), writerDone: make(chan struct{})}
+	go in.writer()
+	return in, nil
 }
 
 // Start subscribes to every device's telemetry through a shared
 // subscription, so several replicas can split the load.
 func (in *Ingester) Start(sub Subscriber) error {
 	filter := topic.SharedFilter(in.cfg.SharedGroup, topic.Telemetry)
-	if err := sub.Subscribe(filter, func(t string, p []byte) { _ = in.Handle(context.Background(), t, p) }); err != nil {
+	if err := sub.Subscribe(filter, in.Submit); err != nil {
 		return fmt.Errorf("ingest: subscribe %s: %w", filter, err)
 	}
 	return nil
@@ -144,50 +150,159 @@ var (
 	ErrUnknownDevice = errors.New("unknown device")
 )
 
-// Handle ingests one MQTT message. Errors are already counted and logged;
-// they are returned for tests and callers that want them.
+// Handle ingests one message and waits until it is committed. Errors are
+// already counted and logged; they are returned for tests and callers that
+// want them.
 func (in *Ingester) Handle(ctx context.Context, t string, payload []byte) error {
+	item, err := in.decode(ctx, t, payload)
+	if err != nil {
+		return err
+	}
+	item.done = make(chan error, 1)
+	if err := in.enqueue(ctx, item); err != nil {
+		return err
+	}
+	select {
+	case err := <-item.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Submit ingests one message without waiting for the commit: the MQTT
+// callback path, so the broker session is never held up by the disk.
+// Messages acknowledged to the broker but not yet committed are lost if
+// the process dies in that window (at most one group, a few milliseconds).
+func (in *Ingester) Submit(t string, payload []byte) {
+	item, err := in.decode(context.Background(), t, payload)
+	if err != nil {
+		return
+	}
+	_ = in.enqueue(context.Background(), item)
+}
+
+// item is a decoded batch waiting for the writer.
+type item struct {
+	topic string
+	batch *telemetryv1.Batch
+	group string
+	done  chan error // nil for Submit
+}
+
+func (in *Ingester) decode(ctx context.Context, t string, payload []byte) (*item, error) {
 	id, kind, err := topic.Parse(t)
 	if err != nil || kind != topic.Telemetry {
-		return in.reject(t, "topic", fmt.Errorf("%w: topic %q is not a device telemetry topic", ErrMalformed, t))
+		return nil, in.reject(t, "topic", fmt.Errorf("%w: topic %q is not a device telemetry topic", ErrMalformed, t))
 	}
 	if len(payload) > in.cfg.MaxPayload {
-		return in.reject(t, "oversize", fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(payload), in.cfg.MaxPayload))
+		return nil, in.reject(t, "oversize", fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(payload), in.cfg.MaxPayload))
 	}
 	b, err := telemetryv1.Unmarshal(payload)
 	if err != nil {
-		return in.reject(t, "decode", fmt.Errorf("%w: %w", ErrMalformed, err))
+		return nil, in.reject(t, "decode", fmt.Errorf("%w: %w", ErrMalformed, err))
 	}
 	if b.DeviceId != id {
-		return in.reject(t, "device_mismatch", fmt.Errorf("%w: batch names device %q on device %q's topic", ErrMalformed, b.DeviceId, id))
+		return nil, in.reject(t, "device_mismatch", fmt.Errorf("%w: batch names device %q on device %q's topic", ErrMalformed, b.DeviceId, id))
 	}
 	if b.Seq == 0 {
-		return in.reject(t, "sequence", fmt.Errorf("%w: sequence number 0", ErrMalformed))
+		return nil, in.reject(t, "sequence", fmt.Errorf("%w: sequence number 0", ErrMalformed))
 	}
 	group := ""
 	if in.devices != nil {
 		g, ok := in.devices.Group(ctx, id)
 		if !ok {
-			return in.reject(t, "unknown_device", fmt.Errorf("%w: %q", ErrUnknownDevice, id))
+			return nil, in.reject(t, "unknown_device", fmt.Errorf("%w: %q", ErrUnknownDevice, id))
 		}
 		group = g
 	}
-	in.mu.Lock()
-	defer in.mu.Unlock()
-	var dup bool
-	err = in.db.Update(func(tx *bolt.Tx) error {
-		var err error
-		dup, err = in.apply(tx, b, group)
-		return err
-	})
-	if err != nil {
-		in.log.Error("telemetry not stored", "topic", t, "seq", b.Seq, "err", err)
-		return fmt.Errorf("ingest: store batch %d of %s: %w", b.Seq, id, err)
+	return &item{topic: t, batch: b, group: group}, nil
+}
+
+// ErrClosed is returned for messages arriving after Close.
+var ErrClosed = errors.New("ingester closed")
+
+func (in *Ingester) enqueue(ctx context.Context, it *item) error {
+	in.closeMu.RLock()
+	defer in.closeMu.RUnlock()
+	if in.closed {
+		return ErrClosed
 	}
-	if dup {
-		in.stats.duplicates.Add(1)
+	select {
+	case in.queue <- it:
 		return nil
+	case <-ctx.Done():
+		return ctx.Err()
 	}
+}
+
+// Close stops accepting messages and waits until the queued ones are
+// committed.
+func (in *Ingester) Close() error {
+	in.closeMu.Lock()
+	if !in.closed {
+		in.closed = true
+		close(in.queue)
+	}
+	in.closeMu.Unlock()
+	<-in.writerDone
+	return nil
+}
+
+// maxGroup bounds how many batches one transaction commits.
+const maxGroup = 1024
+
+// writer commits queued batches in groups: one bbolt transaction (one
+// fsync) for everything that arrived while the previous one committed.
+func (in *Ingester) writer() {
+	defer close(in.writerDone)
+	group := make([]*item, 0, maxGroup)
+	for first := range in.queue {
+		group = append(group[:0], first)
+	fill:
+		for len(group) < maxGroup {
+			select {
+			case it, ok := <-in.queue:
+				if !ok {
+					break fill
+				}
+				group = append(group, it)
+			default:
+				break fill
+			}
+		}
+		in.commit(group)
+	}
+}
+
+func (in *Ingester) commit(group []*item) {
+	dups := make([]bool, len(group))
+	err := in.db.Update(func(tx *bolt.Tx) error {
+		c := newTxCache(tx)
+		for i, it := range group {
+			dup, err := in.apply(c, it.batch, it.group)
+			if err != nil {
+				return fmt.Errorf("batch %d of %s: %w", it.batch.Seq, it.batch.DeviceId, err)
+			}
+			dups[i] = dup
+		}
+		return c.flush()
+	})
+	for i, it := range group {
+		if err != nil {
+			in.log.Error("telemetry not stored", "topic", it.topic, "seq", it.batch.Seq, "err", err)
+		} else if dups[i] {
+			in.stats.duplicates.Add(1)
+		} else {
+			in.counted(it.batch)
+		}
+		if it.done != nil {
+			it.done <- err
+		}
+	}
+}
+
+func (in *Ingester) counted(b *telemetryv1.Batch) {
 	in.stats.batches.Add(1)
 	in.stats.dropped.Add(b.DroppedBatches)
 	for _, w := range b.Models {
@@ -198,7 +313,6 @@ func (in *Ingester) Handle(ctx context.Context, t string, payload []byte) error 
 		in.totals.add(w.Model, w.Version, w.Requests, errs)
 	}
 	in.broadcast(b)
-	return nil
 }
 
 func (in *Ingester) reject(t, reason string, err error) error {
@@ -260,27 +374,21 @@ func (s *deviceState) MissingCount() uint64 {
 	return n
 }
 
-func (in *Ingester) apply(tx *bolt.Tx, b *telemetryv1.Batch, group string) (dup bool, err error) {
-	states := tx.Bucket(bucketState)
-	var st deviceState
-	if v := states.Get([]byte(b.DeviceId)); v != nil {
-		if err := json.Unmarshal(v, &st); err != nil {
-			return false, fmt.Errorf("device state: %w", err)
-		}
+func (in *Ingester) apply(c *txCache, b *telemetryv1.Batch, group string) (dup bool, err error) {
+	st, err := c.state(b.DeviceId)
+	if err != nil {
+		return false, err
 	}
 	now := in.now()
 	if !st.accept(b.Seq) {
 		st.Duplicates++
-		return true, putJSON(states, b.DeviceId, &st)
+		return true, nil
 	}
 	before := st.MissingCount()
 	st.Received++
 	st.Dropped += b.DroppedBatches
 	st.LastSeen = now
 	st.BootID = b.BootId
-	if err := putJSON(states, b.DeviceId, &st); err != nil {
-		return false, err
-	}
 	if after := st.MissingCount(); after > before {
 		in.stats.missing.Add(after - before)
 	}
@@ -294,66 +402,40 @@ func (in *Ingester) apply(tx *bolt.Tx, b *telemetryv1.Batch, group string) (dup 
 		step   time.Duration
 	}{{bucketMinute, time.Minute}, {bucketHour, time.Hour}} {
 		start := at.Truncate(res.step).Unix()
-		if err := updateDevice(tx.Bucket(res.bucket), b, start); err != nil {
+		d, err := c.device(res.bucket, deviceKey(b.DeviceId, start))
+		if err != nil {
 			return false, err
+		}
+		d.Start = start
+		d.Batches++
+		d.Dropped += b.DroppedBatches
+		if h := healthFrom(b.Health); h != nil {
+			d.Health = h
 		}
 		for _, w := range b.Models {
-			if err := updateModel(tx.Bucket(res.bucket), modelKey("m", w.Model, w.Version, start), w); err != nil {
-				return false, err
-			}
+			d.model(w.Model, w.Version).merge(w)
+			keys := [][]byte{modelKey("m", w.Model, w.Version, start)}
 			if res.step == time.Hour {
-				if err := updateModel(tx.Bucket(res.bucket), groupKey(w.Model, w.Version, group, start), w); err != nil {
+				keys = append(keys, groupKey(w.Model, w.Version, group, start))
+			}
+			for _, k := range keys {
+				a, err := c.model(res.bucket, k)
+				if err != nil {
 					return false, err
 				}
+				a.Model, a.Version = w.Model, w.Version
+				a.merge(w)
 			}
 		}
 	}
 	for _, w := range b.Models {
-		if err := in.updateReference(tx.Bucket(bucketRef), w, at); err != nil {
+		r, err := c.reference(w.Model, w.Version)
+		if err != nil {
 			return false, err
 		}
+		in.updateReference(r, w, at)
 	}
 	return false, nil
-}
-
-func updateDevice(bk *bolt.Bucket, b *telemetryv1.Batch, start int64) error {
-	key := deviceKey(b.DeviceId, start)
-	var d DeviceBucket
-	if v := bk.Get(key); v != nil {
-		if err := json.Unmarshal(v, &d); err != nil {
-			return fmt.Errorf("device bucket: %w", err)
-		}
-	}
-	d.Start = start
-	d.Batches++
-	d.Dropped += b.DroppedBatches
-	for _, w := range b.Models {
-		d.model(w.Model, w.Version).merge(w)
-	}
-	if h := healthFrom(b.Health); h != nil {
-		d.Health = h
-	}
-	v, err := json.Marshal(&d)
-	if err != nil {
-		return err
-	}
-	return bk.Put(key, v)
-}
-
-func updateModel(bk *bolt.Bucket, key []byte, w *telemetryv1.ModelWindow) error {
-	var a ModelAgg
-	if v := bk.Get(key); v != nil {
-		if err := json.Unmarshal(v, &a); err != nil {
-			return fmt.Errorf("model bucket: %w", err)
-		}
-	}
-	a.Model, a.Version = w.Model, w.Version
-	a.merge(w)
-	v, err := json.Marshal(&a)
-	if err != nil {
-		return err
-	}
-	return bk.Put(key, v)
 }
 
 // Keys end in a big-endian unix time so a prefix scan walks one series in
@@ -373,12 +455,4 @@ func modelKey(kind, model, version string, start int64) []byte {
 
 func groupKey(model, version, group string, start int64) []byte {
 	return timeSuffix("g\x00"+model+"\x00"+version+"\x00"+group+"\x00", start)
-}
-
-func putJSON(b *bolt.Bucket, key string, v any) error {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return err
-	}
-	return b.Put([]byte(key), data)
 }

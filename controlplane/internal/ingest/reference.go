@@ -23,32 +23,18 @@ func refKey(model, version string) []byte { return []byte(model + "\x00" + versi
 
 // updateReference adds a window to a version's reference while its
 // adoption period lasts.
-func (in *Ingester) updateReference(bk *bolt.Bucket, w *telemetryv1.ModelWindow, at time.Time) error {
-	if len(w.Inputs) == 0 || len(w.Inputs[0].Hist) == 0 {
-		return nil
+func (in *Ingester) updateReference(r *Reference, w *telemetryv1.ModelWindow, at time.Time) {
+	if len(w.Inputs) == 0 || len(w.Inputs[0].Hist) == 0 || r.Frozen {
+		return
 	}
-	key := refKey(w.Model, w.Version)
-	var r Reference
-	if v := bk.Get(key); v != nil {
-		if err := json.Unmarshal(v, &r); err != nil {
-			return err
-		}
-	} else {
+	if r.Since.IsZero() {
 		r.Since = at
-	}
-	if r.Frozen {
-		return nil
 	}
 	if at.Sub(r.Since) >= in.cfg.ReferenceWindow && len(r.Hist) > 0 {
 		r.Frozen = true
-	} else {
-		r.Hist = addHist(r.Hist, w.Inputs[0].Hist)
+		return
 	}
-	v, err := json.Marshal(&r)
-	if err != nil {
-		return err
-	}
-	return bk.Put(key, v)
+	r.Hist = addHist(r.Hist, w.Inputs[0].Hist)
 }
 
 // SetReference installs an uploaded reference distribution for a version,
