@@ -95,7 +95,8 @@ type Ingester struct {
 	totals  fleetTotals
 	// queue feeds the single writer goroutine, which owns all dedup
 	// decisions and commits groups of batches per transaction.
-	queue      chan *item
+	raw        chan rawMsg // Submit → decoder
+	queue      chan *item  // decoder and Handle → writer
 	writerDone chan struct{}
 	closeMu    sync.RWMutex
 	closed     bool
@@ -129,7 +130,8 @@ func New(db *bolt.DB, devices Devices, cfg Config, log *slog.Logger) (*Ingester,
 	}
 	in := &Ingester{db: db, cfg: cfg, devices: devices, log: log, now: time.Now,
 		live:  map[chan *telemetryv1.Batch]struct{}{},
-		queue: make(chan *item, 4*maxGroup), writerDone: make(chan struct{})}
+		raw: make(chan rawMsg, maxGroup), queue: make(chan *item, maxGroup), writerDone: make(chan struct{})}
+	go in.decoder()
 	go in.writer()
 	return in, nil
 }
@@ -174,12 +176,29 @@ func (in *Ingester) Handle(ctx context.Context, t string, payload []byte) error 
 // callback path, so the broker session is never held up by the disk.
 // Messages acknowledged to the broker but not yet committed are lost if
 // the process dies in that window (at most one group, a few milliseconds).
+//
+// Decoding happens on a separate goroutine so the MQTT client's reader
+// only hands the payload over; order per device is kept (one decoder).
 func (in *Ingester) Submit(t string, payload []byte) {
-	item, err := in.decode(context.Background(), t, payload)
-	if err != nil {
-		return
+	in.closeMu.RLock()
+	defer in.closeMu.RUnlock()
+	if !in.closed {
+		in.raw <- rawMsg{t, payload}
 	}
-	_ = in.enqueue(context.Background(), item)
+}
+
+type rawMsg struct {
+	topic   string
+	payload []byte
+}
+
+func (in *Ingester) decoder() {
+	defer close(in.queue)
+	for m := range in.raw {
+		if it, err := in.decode(context.Background(), m.topic, m.payload); err == nil {
+			in.queue <- it
+		}
+	}
 }
 
 // item is a decoded batch waiting for the writer.
@@ -242,23 +261,32 @@ func (in *Ingester) Close() error {
 	in.closeMu.Lock()
 	if !in.closed {
 		in.closed = true
-		close(in.queue)
+		close(in.raw) // the decoder closes queue when raw is drained
 	}
 	in.closeMu.Unlock()
 	<-in.writerDone
 	return nil
 }
 
-// maxGroup bounds how many batches one transaction commits.
-const maxGroup = 1024
+// maxGroup bounds how many batches one transaction commits; groupLinger
+// is how long the writer waits for more batches before committing a
+// partial group. One fsync per few milliseconds instead of one per batch is
+// what lets ingestion keep up with the broker.
+const (
+	maxGroup    = 4096
+	groupLinger = 20 * time.Millisecond
+)
 
 // writer commits queued batches in groups: one bbolt transaction (one
-// fsync) for everything that arrived while the previous one committed.
+// fsync) for everything that arrived within groupLinger of the first.
 func (in *Ingester) writer() {
 	defer close(in.writerDone)
 	group := make([]*item, 0, maxGroup)
+	linger := time.NewTimer(groupLinger)
+	linger.Stop()
 	for first := range in.queue {
 		group = append(group[:0], first)
+		linger.Reset(groupLinger)
 	fill:
 		for len(group) < maxGroup {
 			select {
@@ -267,10 +295,11 @@ func (in *Ingester) writer() {
 					break fill
 				}
 				group = append(group, it)
-			default:
+			case <-linger.C:
 				break fill
 			}
 		}
+		linger.Stop()
 		in.commit(group)
 	}
 }
