@@ -1,0 +1,123 @@
+package broker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+type fakeAuth map[string]string
+
+func (f fakeAuth) Authenticate(_ context.Context, id, cred string) error {
+	if want, ok := f[id]; ok && want == cred {
+		return nil
+	}
+	return errors.New("refused")
+}
+
+func connect(t *testing.T, addr, clientID, user, pass string) (paho.Client, error) {
+	opts := paho.NewClientOptions().AddBroker("tcp://" + addr).SetClientID(clientID).
+		SetUsername(user).SetPassword(pass).SetConnectRetry(false).SetAutoReconnect(false)
+	c := paho.NewClient(opts)
+	tok := c.Connect()
+	if !tok.WaitTimeout(5 * time.Second) {
+		return nil, errors.New("connect timed out")
+	}
+	if tok.Error() != nil {
+		return nil, tok.Error()
+	}
+	t.Cleanup(func() { c.Disconnect(0) })
+	return c, nil
+}
+
+func TestEmbeddedAuthAndACL(t *testing.T) {
+	b, err := NewEmbedded("127.0.0.1:0", fakeAuth{"cam-1": "secret-1", "cam-2": "secret-2"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if err := b.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ client, user, pass string }{
+		{"cam-1", "cam-1", "wrong"},
+		{"cam-1", "nobody", "secret-1"},
+		{"cam-2", "cam-1", "secret-1"}, // client id of another device
+		{"x", "", ""},
+	} {
+		if _, err := connect(t, b.Addr(), tc.client, tc.user, tc.pass); err == nil {
+			t.Errorf("connect %+v accepted", tc)
+		}
+	}
+
+	got := make(chan string, 10)
+	if err := b.Subscribe("edgefleet/v1/devices/+/+", func(tp string, p []byte) { got <- tp + "=" + string(p) }); err != nil {
+		t.Fatal(err)
+	}
+	c, err := connect(t, b.Addr(), "cam-1", "cam-1", "secret-1")
+	if err != nil {
+		t.Fatalf("good device refused: %v", err)
+	}
+	for _, tp := range []string{"edgefleet/v1/devices/cam-1/telemetry", "edgefleet/v1/devices/cam-1/status"} {
+		c.Publish(tp, 1, false, "x").WaitTimeout(2 * time.Second)
+		select {
+		case m := <-got:
+			if m != tp+"=x" {
+				t.Fatalf("got %s, want %s", m, tp)
+			}
+		case <-time.After(3 * time.Second):
+			t.Fatalf("allowed publish to %s not delivered", tp)
+		}
+	}
+	// A forbidden publish is dropped (and mochi disconnects the client),
+	// so each runs on its own connection.
+	for i, tp := range []string{
+		"edgefleet/v1/devices/cam-2/status",  // another device
+		"edgefleet/v1/devices/cam-1/desired", // the cloud's topic
+		"other/topic",                        // outside the layout
+	} {
+		bad, err := connect(t, b.Addr(), fmt.Sprintf("cam-1-%d", i), "cam-1", "secret-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bad.Publish(tp, 1, false, "x").WaitTimeout(time.Second)
+		select {
+		case m := <-got:
+			t.Fatalf("forbidden publish delivered: %s", m)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+
+	// Subscriptions: only the device's own desired topic.
+	for filter, ok := range map[string]bool{
+		"edgefleet/v1/devices/cam-1/desired": true,
+		"edgefleet/v1/devices/cam-2/desired": false,
+		"edgefleet/v1/devices/+/desired":     false,
+		"#":                                  false,
+	} {
+		tok := c.Subscribe(filter, 1, nil)
+		tok.WaitTimeout(2 * time.Second)
+		res := tok.(*paho.SubscribeToken).Result()[filter]
+		if granted := res < 0x80; granted != ok {
+			t.Errorf("subscribe %s: code %#x, want granted=%v", filter, res, ok)
+		}
+	}
+	// The control plane's desired-state publish reaches the device.
+	recv := make(chan string, 1)
+	c.Subscribe("edgefleet/v1/devices/cam-1/desired", 1, func(_ paho.Client, m paho.Message) { recv <- string(m.Payload()) }).Wait()
+	if err := b.Publish(context.Background(), "edgefleet/v1/devices/cam-1/desired", []byte("v3"), true); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-recv:
+		if p != "v3" {
+			t.Fatal(p)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("desired not delivered")
+	}
+}
