@@ -3,7 +3,11 @@ package tflite
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -74,4 +78,39 @@ func FuzzLoadInvoke(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+var updateFuzzSeeds = flag.Bool("update-fuzz-seeds", false, "rewrite the hand-made seeds under testdata/fuzz")
+
+// TestUpdateFuzzSeeds regenerates the committed seed corpus (hand-made
+// models that exercise paths the shared models do not, e.g. offset/size
+// buffers) when run with -update-fuzz-seeds; otherwise it checks the
+// seeds are present.
+func TestUpdateFuzzSeeds(t *testing.T) {
+	seeds := map[string][]byte{
+		"seed-two-layer":     twoLayerModel(t).Encode(),
+		"seed-offset-buffer": offsetModel(t, []byte{3, 0xfe}),
+	}
+	for _, target := range []string{"FuzzLoad", "FuzzLoadInvoke"} {
+		dir := filepath.Join("testdata", "fuzz", target)
+		for name, data := range seeds {
+			path := filepath.Join(dir, name)
+			want := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", data)
+			if *updateFuzzSeeds {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, []byte(want), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			// Only presence is checked: a seed older than the builder's
+			// current encoding is still a useful, valid input.
+			got, err := os.ReadFile(path)
+			if err != nil || !strings.HasPrefix(string(got), "go test fuzz v1\n[]byte(") {
+				t.Errorf("%s is missing or malformed; regenerate with go test -run TestUpdateFuzzSeeds -update-fuzz-seeds", path)
+			}
+		}
+	}
 }

@@ -50,7 +50,7 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 		m:       m,
 		arena:   alignedBytes(m.plan.size, nil),
 		tensors: make([]tensor.Tensor, len(m.tensors)),
-		ops:     make([]kernel.Op, len(m.ops)),
+		ops:     make([]kernel.Op, len(m.exec)),
 	}
 	copy(it.tensors, m.tensors)
 	for i := range it.tensors {
@@ -65,8 +65,8 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 			t.Data = []byte{} // empty tensors, or ones no operator touches
 		}
 	}
-	for i := range m.ops {
-		n := m.ops[i].node(it.tensors)
+	for i := range m.exec {
+		n := m.exec[i].node(it.tensors)
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return nil, fmt.Errorf("tflite: new interpreter: op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)
@@ -148,6 +148,6 @@ func (it *Interpreter) panicError(step int, p any) error {
 	if step < 0 {
 		return fmt.Errorf("tflite: invoke: %w: panic: %v", errPanic, p)
 	}
-	n := &it.m.ops[step]
+	n := &it.m.exec[step]
 	return fmt.Errorf("tflite: invoke: op %d (%s): %w: panic: %v", n.index, opName(n.code), errPanic, p)
 }

@@ -91,6 +91,9 @@ func (l *loader) load() error {
 	if err := l.readSignatures(root); err != nil {
 		return err
 	}
+	if err := l.foldConstants(); err != nil {
+		return err
+	}
 	if err := l.prepareOps(); err != nil {
 		return err
 	}
@@ -232,8 +235,8 @@ func (l *loader) graphIO(idx []int32, kind string) ([]int, error) {
 // (constants with data, the rest without), which refuses types and options
 // the kernels do not implement.
 func (l *loader) prepareOps() error {
-	for i := range l.m.ops {
-		n := l.m.ops[i].node(l.m.tensors)
+	for i := range l.m.exec {
+		n := l.m.exec[i].node(l.m.tensors)
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return fmt.Errorf("op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)

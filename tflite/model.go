@@ -13,6 +13,8 @@
 package tflite
 
 import (
+	"maps"
+
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -72,9 +74,10 @@ type Model struct {
 	description string
 	// tensors of subgraph 0: constants carry their data, the others none.
 	tensors    []tensor.Tensor
-	inputs     []int // tensor indices of the graph inputs
-	outputs    []int // tensor indices of the graph outputs
-	ops        []opNode
+	inputs     []int    // tensor indices of the graph inputs
+	outputs    []int    // tensor indices of the graph outputs
+	ops        []opNode // every operator, for Ops()
+	exec       []opNode // the operators Invoke runs: ops minus folded constants
 	plan       arenaPlan
 	signatures []Signature
 }
@@ -141,15 +144,7 @@ func (m *Model) Signatures() []Signature {
 	}
 	out := make([]Signature, len(m.signatures))
 	for i, s := range m.signatures {
-		out[i] = Signature{Key: s.Key, Inputs: copyMap(s.Inputs), Outputs: copyMap(s.Outputs)}
-	}
-	return out
-}
-
-func copyMap(in map[string]int) map[string]int {
-	out := make(map[string]int, len(in))
-	for k, v := range in {
-		out[k] = v
+		out[i] = Signature{Key: s.Key, Inputs: maps.Clone(s.Inputs), Outputs: maps.Clone(s.Outputs)}
 	}
 	return out
 }

@@ -76,7 +76,7 @@ func planArena(m *Model) (arenaPlan, error) {
 // lifetimes returns the lifetime of every non-constant, non-empty tensor
 // the graph uses. Step s is operator s; graph inputs start at 0.
 func lifetimes(m *Model) []lifetime {
-	end := max(len(m.ops)-1, 0)
+	end := max(len(m.exec)-1, 0)
 	first := make([]int, len(m.tensors))
 	last := make([]int, len(m.tensors))
 	for i := range first {
@@ -95,7 +95,7 @@ func lifetimes(m *Model) []lifetime {
 		use(ti, 0)
 		use(ti, end)
 	}
-	for s, n := range m.ops {
+	for s, n := range m.exec {
 		for _, ti := range n.inputs {
 			use(ti, s)
 		}

@@ -17,6 +17,7 @@ func chainModel(sizes []int, inputs, outputs []int, ops [][2][]int) *Model {
 	for i, io := range ops {
 		m.ops = append(m.ops, opNode{index: i, inputs: io[0], outputs: io[1]})
 	}
+	m.exec = m.ops
 	return m
 }
 

@@ -45,9 +45,14 @@ func prepareLeakyRelu(n *Node) (Op, error) {
 	return newLeakyRelu(n, opts)
 }
 
-// newLeakyRelu prepares LEAKY_RELU: x for x >= 0, alpha·x otherwise. For
-// int8 and uint8 the two branches requantize with their own multipliers
-// (in_scale/out_scale and in_scale·alpha/out_scale, computed in float).
+// newLeakyRelu prepares LEAKY_RELU: x for x >= 0, alpha·x otherwise.
+//
+// uint8 follows TF 2.2's legacy kernel: non-negative inputs are copied raw
+// (no requantization), negative ones are multiplied by alpha quantized on the
+// input's scale and requantized by in_scale²/out_scale. TF 2.2 has no int8
+// LEAKY_RELU; int8 follows later TFLite (and tflite-micro): each branch
+// requantizes with its own multiplier, in_scale/out_scale and
+// in_scale·alpha/out_scale.
 func newLeakyRelu(n *Node, opts LeakyReluOptions) (Op, error) {
 	if err := n.CheckArity(1, 1, 1); err != nil {
 		return nil, err
@@ -72,11 +77,11 @@ func newLeakyRelu(n *Node, opts LeakyReluOptions) (Op, error) {
 		}
 		return &leakyReluQuant[int8]{in: in, out: out, p: p}, nil
 	case tensor.Uint8:
-		p, err := newLeakyReluParams(n, in, out, opts.Alpha)
+		p, err := newLeakyReluLegacyParams(n, in, out, opts.Alpha)
 		if err != nil {
 			return nil, err
 		}
-		return &leakyReluQuant[uint8]{in: in, out: out, p: p}, nil
+		return &leakyReluLegacy{in: in, out: out, p: p}, nil
 	}
 	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", in.Name, in.Type)
 }
@@ -94,16 +99,13 @@ func newLeakyReluParams(n *Node, in, out *tensor.Tensor, alpha float32) (leakyRe
 			return leakyReluParams{}, err
 		}
 	}
-	p := leakyReluParams{inZP: in.ZeroPointAt(0), outZP: out.ZeroPointAt(0), lo: 0, hi: 255}
-	if in.Type == tensor.Int8 {
-		p.lo, p.hi = -128, 127
-	}
+	p := leakyReluParams{inZP: in.ZeroPointAt(0), outZP: out.ZeroPointAt(0), lo: -128, hi: 127}
 	p.alphaMult, p.alphaShft = fixedpoint.QuantizeMultiplier(float64(in.Scale[0] * alpha / out.Scale[0]))
 	p.identMult, p.identShift = fixedpoint.QuantizeMultiplier(float64(in.Scale[0] / out.Scale[0]))
 	return p, nil
 }
 
-// leakyReluQuant is LEAKY_RELU on int8 or uint8.
+// leakyReluQuant is LEAKY_RELU on int8.
 type leakyReluQuant[T ewQuant] struct {
 	in, out *tensor.Tensor
 	p       leakyReluParams
@@ -122,6 +124,54 @@ func (k *leakyReluQuant[T]) Eval() error {
 			o = fixedpoint.MultiplyByQuantizedMultiplier(d, p.alphaMult, p.alphaShft)
 		}
 		y[i] = T(min(max(o+p.outZP, p.lo), p.hi))
+	}
+	return nil
+}
+
+// leakyReluLegacyParams are TF 2.2's uint8 LeakyRelu parameters.
+type leakyReluLegacyParams struct {
+	inZP, outZP int32
+	alpha       int32 // alpha quantized on the input scale, minus its zero point
+	mult        int32
+	shift       int
+}
+
+func newLeakyReluLegacyParams(n *Node, in, out *tensor.Tensor, alpha float32) (leakyReluLegacyParams, error) {
+	for _, t := range []*tensor.Tensor{in, out} {
+		if err := ewCheckPerTensor(n, t); err != nil {
+			return leakyReluLegacyParams{}, err
+		}
+	}
+	inZP := in.ZeroPointAt(0)
+	// q_alpha = clamp(round(zp + alpha/scale)) in float, as a uint8.
+	qAlpha := float32(math.Round(float64(float32(inZP) + alpha/in.Scale[0])))
+	qAlpha = min(max(qAlpha, 0), 255)
+	real := float64(in.Scale[0] * in.Scale[0] / out.Scale[0])
+	mult, shift := fixedpoint.QuantizeMultiplier(real)
+	if shift > 0 {
+		return leakyReluLegacyParams{}, n.Unsupportedf("uint8 rescale multiplier %g (input scale² / output scale) is not below 1", real)
+	}
+	return leakyReluLegacyParams{inZP: inZP, outZP: out.ZeroPointAt(0), alpha: int32(qAlpha) - inZP, mult: mult, shift: shift}, nil
+}
+
+// leakyReluLegacy is LEAKY_RELU on uint8, TF 2.2's way.
+type leakyReluLegacy struct {
+	in, out *tensor.Tensor
+	p       leakyReluLegacyParams
+}
+
+// Eval computes the output.
+func (k *leakyReluLegacy) Eval() error {
+	x, y := k.in.Uint8(), k.out.Uint8()
+	p := &k.p
+	for i, v := range x {
+		d := int32(v) - p.inZP
+		if d >= 0 {
+			y[i] = v
+			continue
+		}
+		o := p.outZP + fixedpoint.MultiplyByQuantizedMultiplier(d*p.alpha, p.mult, p.shift)
+		y[i] = uint8(min(max(o, 0), 255))
 	}
 	return nil
 }
