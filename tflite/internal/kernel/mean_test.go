@@ -18,32 +18,15 @@ func meanOpts(keep bool) func(*flatbuffers.Builder) (schema.BuiltinOptions, flat
 	}
 }
 
-// TestMeanReference compares MEAN with TFLite 2.2 on each of its quantized
-// paths: the 4-D axes {1,2} keep_dims case, equal input/output quantization,
-// and the rescaling path; plus float32.
+// TestMeanReference compares MEAN with TFLite 2.2 on each of its uint8
+// paths (the 4-D axes {1,2} keep_dims case, equal input/output
+// quantization, the rescaling path) and float32. int8 follows tflite-micro,
+// which differs from TF 2.2 (see TestMeanInt8ByHand and the mobilenet_v2
+// golden).
 func TestMeanReference(t *testing.T) {
-	const i8, u8 = tensor.Int8, tensor.Uint8
+	const u8 = tensor.Uint8
 	axes := func(v ...int32) refTensor { return constI32([]int{len(v)}, v...) }
 	cases := []refCase{
-		{name: "mean_int8_hw_keep_rescale", options: meanOpts(true),
-			inputs:  []refTensor{qIn(i8, 0.05, -7, 81, 1, 7, 7, 16), axes(1, 2)},
-			outputs: []refTensor{qOut(i8, 0.02, 3, 1, 1, 1, 16)}},
-		// mobilenet_v2_quantized's global pooling (op 81), exactly.
-		{name: "mean_int8_mobilenet_v2_op81", options: meanOpts(true),
-			inputs:  []refTensor{qIn(i8, 0.07054788619279861, -9, 91, 1, 7, 7, 1280), axes(1, 2)},
-			outputs: []refTensor{qOut(i8, 0.07054788619279861, -9, 1, 1, 1, 1280)}},
-		{name: "mean_int8_hw_keep_same", options: meanOpts(true),
-			inputs:  []refTensor{qIn(i8, 0.05, -7, 82, 2, 5, 3, 8), axes(2, 1)},
-			outputs: []refTensor{qOut(i8, 0.05, -7, 2, 1, 1, 8)}},
-		{name: "mean_int8_hw_drop_same", options: meanOpts(false),
-			inputs:  []refTensor{qIn(i8, 0.05, -7, 83, 1, 4, 6, 8), axes(1, 2)},
-			outputs: []refTensor{qOut(i8, 0.05, -7, 1, 8)}},
-		{name: "mean_int8_hw_drop_rescale", options: meanOpts(false),
-			inputs:  []refTensor{qIn(i8, 0.05, -7, 84, 1, 4, 6, 8), axes(1, 2)},
-			outputs: []refTensor{qOut(i8, 0.03, 10, 1, 8)}},
-		{name: "mean_int8_last_axis_rescale", options: meanOpts(true),
-			inputs:  []refTensor{qIn(i8, 0.1, 0, 85, 3, 4, 10), axes(-1)},
-			outputs: []refTensor{qOut(i8, 0.07, -20, 3, 4, 1)}},
 		{name: "mean_uint8_hw_keep_rescale", options: meanOpts(true),
 			inputs:  []refTensor{qIn(u8, 0.02, 128, 86, 1, 7, 7, 16), axes(1, 2)},
 			outputs: []refTensor{qOut(u8, 0.015, 100, 1, 1, 1, 16)}},
@@ -62,32 +45,97 @@ func TestMeanReference(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.code = schema.BuiltinOperatorMEAN
-		c.version = 2
-		if c.inputs[0].typ != i8 {
-			c.version = 1
-		}
+		c.version = 1
 		t.Run(c.name, func(t *testing.T) { runRefCase(t, c) })
 	}
 }
 
-// TestMeanByHand pins the rounding of the equal-quantization path, which
-// truncates toward zero: mean(-1, -2) = -1.5 → -1, mean(1, 2) = 1.5 → 1.
+// TestMeanByHand pins the rounding of the uint8 equal-quantization path,
+// which truncates toward zero: mean(1, 2) = 1.5 → 1, mean(3, 4) → 3.
 func TestMeanByHand(t *testing.T) {
-	in := ewTensor("in", tensor.Int8, 1, 0, 2, 2)
-	copy(in.Data, int8Bytes([]int8{-1, -2, 1, 2}))
-	axis := &tensor.Tensor{Name: "axis", Type: tensor.Int32, Shape: []int{1}, Const: true, Data: int32Bytes(1)}
-	out := ewTensor("out", tensor.Int8, 1, 0, 2)
+	in := ewTensor("in", tensor.Uint8, 1, 0, 2, 2)
+	copy(in.Data, []byte{1, 2, 3, 4})
+	out := ewTensor("out", tensor.Uint8, 1, 0, 2)
+	got := runMean(t, in, []int32{1}, out, false)
+	if got[0] != 1 || got[1] != 3 {
+		t.Errorf("got %v, want [1 3]", got)
+	}
+}
+
+// TestMeanInt8ByHand checks tflite-micro's int8 mean, worked out by hand:
+// the multiplier for in/out = 1 is 2^30·2^1; folding 1/count gives
+// (2^30 << k)/count with shift 1−k, k = floor(log2(count)).
+func TestMeanInt8ByHand(t *testing.T) {
+	fill := func(vals ...int8) []byte { return int8Bytes(vals) }
+	rep := func(v int8, n int) []int8 {
+		out := make([]int8, n)
+		for i := range out {
+			out[i] = v
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		shape []int
+		axes  []int32
+		keep  bool
+		in    []byte
+		want  []int8
+	}{
+		// count 49: mult 2^35/49 = 701234000, shift −4. Sum 73
+		// (mean 1.49): 73·m/2^31 = 23.84 → 24, 24/16 = 1.5 → 2.
+		// TF 2.2 would give (73+24)/49 = 1.
+		{"49 cells sum 73", []int{1, 7, 7, 1}, []int32{1, 2}, true, fill(append(rep(2, 24), rep(1, 25)...)...), []int8{2}},
+		{"49 cells sum -73", []int{1, 7, 7, 1}, []int32{1, 2}, true, fill(append(rep(-2, 24), rep(-1, 25)...)...), []int8{-2}},
+		// count 4: mult 2^30, shift −1; 6 → 3 → 1.5 → 2; −6 → −3 → −2.
+		{"4 cells sum 6", []int{1, 2, 2, 1}, []int32{1, 2}, true, fill(1, 2, 1, 2), []int8{2}},
+		{"4 cells sum -6", []int{1, 2, 2, 1}, []int32{2, 1}, true, fill(-1, -2, -1, -2), []int8{-2}},
+		// count 2: mult 2^30, shift 0: the doubling high multiply rounds
+		// −1.5 toward zero and 1.5 up.
+		{"pairs", []int{2, 2}, []int32{1}, false, fill(-1, -2, 1, 2), []int8{-1, 2}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			in := ewTensor("in", tensor.Int8, 1, 0, tc.shape...)
+			copy(in.Data, tc.in)
+			var outShape []int
+			for d, n := range tc.shape {
+				reduced := false
+				for _, a := range tc.axes {
+					reduced = reduced || int(a) == d
+				}
+				if !reduced {
+					outShape = append(outShape, n)
+				} else if tc.keep {
+					outShape = append(outShape, 1)
+				}
+			}
+			out := ewTensor("out", tensor.Int8, 1, 0, outShape...)
+			runMean(t, in, tc.axes, out, tc.keep)
+			for i, w := range tc.want {
+				if got := out.Int8()[i]; got != w {
+					t.Errorf("out[%d] = %d, want %d", i, got, w)
+				}
+			}
+		})
+	}
+}
+
+func runMean(t *testing.T, in *tensor.Tensor, axes []int32, out *tensor.Tensor, keep bool) []byte {
+	t.Helper()
+	axis := &tensor.Tensor{Name: "axis", Type: tensor.Int32, Shape: []int{len(axes)}, Const: true, Data: int32Bytes(axes...)}
 	n := &Node{Code: schema.BuiltinOperatorMEAN, Inputs: []*tensor.Tensor{in, axis}, Outputs: []*tensor.Tensor{out}}
-	op, err := newMean(n, MeanOptions{})
+	op, err := newMean(n, MeanOptions{KeepDims: keep})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if err := op.Eval(); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.Int8(); got[0] != -1 || got[1] != 1 {
-		t.Errorf("got %v, want [-1 1]", got)
+	if allocs := testing.AllocsPerRun(3, func() { _ = op.Eval() }); allocs != 0 {
+		t.Errorf("Eval allocates %v times", allocs)
 	}
+	return out.Data
 }
 
 func TestMeanErrors(t *testing.T) {
