@@ -39,6 +39,11 @@ type Deps struct {
 	PresignTTL time.Duration
 	// MaxJSONBytes bounds JSON request bodies; 0 means 1 MiB.
 	MaxJSONBytes int64
+	// Telemetry serves the telemetry and metrics routes.
+	Telemetry Telemetry
+	// Collectors are added to /metrics (e.g. the ingester's fleet
+	// aggregates).
+	Collectors []prometheus.Collector
 }
 
 // Server is the HTTP API.
@@ -72,6 +77,9 @@ func New(d Deps) *Server {
 	s.e.HTTPErrorHandler = errorHandler(d.Logger)
 	s.e.Use(middleware.RequestID())
 	s.e.Use(s.instrument())
+	for _, c := range d.Collectors {
+		s.metrics.MustRegister(c)
+	}
 	s.e.Use(middleware.Recover())
 	s.e.Use(requestLogger(d.Logger))
 	s.register()
@@ -124,6 +132,10 @@ func (s *Server) register() {
 	s.add(http.MethodGet, v1+"/devices/:id", auth.Viewer, s.getDevice)
 	s.add(http.MethodPatch, v1+"/devices/:id", auth.Admin, s.relabel, jsonLimit)
 	s.add(http.MethodPost, v1+"/devices/:id/revoke", auth.Admin, s.revokeDevice)
+
+	s.add(http.MethodGet, v1+"/devices/:id/telemetry", auth.Viewer, s.deviceTelemetry, s.needTelemetry)
+	s.add(http.MethodGet, v1+"/models/:name/versions/:version/metrics", auth.Viewer, s.versionMetrics, s.needTelemetry)
+	s.add(http.MethodGet, v1+"/telemetry/stream", auth.Viewer, s.telemetryStream, s.needTelemetry)
 
 	s.add(http.MethodPost, v1+"/tokens", auth.Admin, s.createToken, jsonLimit)
 	s.add(http.MethodGet, v1+"/tokens", auth.Admin, s.listTokens)

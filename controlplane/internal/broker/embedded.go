@@ -66,8 +66,15 @@ func (e *Embedded) Publish(_ context.Context, t string, payload []byte, retain b
 	return nil
 }
 
-// Subscribe registers an inline subscription.
+// Subscribe registers an inline subscription. A shared-subscription filter
+// ($share/GROUP/…) is reduced to its topic filter: only this process reads
+// the embedded broker, and mochi's inline clients do not join share groups.
 func (e *Embedded) Subscribe(filter string, fn func(string, []byte)) error {
+	if rest, ok := strings.CutPrefix(filter, "$share/"); ok {
+		if _, f, ok := strings.Cut(rest, "/"); ok {
+			filter = f
+		}
+	}
 	id := int(e.nextID.Add(1))
 	err := e.srv.Subscribe(filter, id, func(_ *mqtt.Client, _ packets.Subscription, pk packets.Packet) {
 		fn(pk.TopicName, pk.Payload)

@@ -35,6 +35,15 @@ type Config struct {
 	MaxModelBytes int64
 	// PresignTTL bounds the life of blob download redirects.
 	PresignTTL time.Duration
+
+	// DriftGroupLabel is the device label whose value groups devices for
+	// drift (PSI) computation; devices without it form the group "".
+	DriftGroupLabel string
+	// DriftThreshold flags a PSI above it.
+	DriftThreshold float64
+	// TelemetryRetention keeps 1-minute buckets this long (1-hour buckets
+	// are kept 15 times longer).
+	TelemetryRetention time.Duration
 }
 
 // Defaults returns the configuration that runs on one machine with no
@@ -47,6 +56,10 @@ func Defaults() Config {
 		S3Bucket:      "edgefleet-models",
 		MaxModelBytes: 1 << 30,
 		PresignTTL:    5 * time.Minute,
+
+		DriftGroupLabel:    "site",
+		DriftThreshold:     0.2,
+		TelemetryRetention: 48 * time.Hour,
 	}
 }
 

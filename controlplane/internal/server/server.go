@@ -11,11 +11,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/edgefleet/edgefleet/controlplane/internal/api"
 	"github.com/edgefleet/edgefleet/controlplane/internal/auth"
 	"github.com/edgefleet/edgefleet/controlplane/internal/blob"
 	"github.com/edgefleet/edgefleet/controlplane/internal/broker"
 	"github.com/edgefleet/edgefleet/controlplane/internal/devices"
+	"github.com/edgefleet/edgefleet/controlplane/internal/ingest"
 	"github.com/edgefleet/edgefleet/controlplane/internal/meta"
 	"github.com/edgefleet/edgefleet/controlplane/internal/registry"
 	"github.com/edgefleet/edgefleet/controlplane/internal/signing"
@@ -33,7 +36,9 @@ type Server struct {
 	listener net.Listener
 	api      *api.Server
 	devices  *devices.Registry
+	ingester *ingest.Ingester
 	served   chan error
+	stop     chan struct{}
 }
 
 // Start opens every backend, logs which one serves each concern, and
@@ -45,7 +50,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (s *Server, err er
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
-	s = &Server{cfg: cfg, log: log, served: make(chan error, 1)}
+	s = &Server{cfg: cfg, log: log, served: make(chan error, 1), stop: make(chan struct{})}
 	defer func() {
 		if err != nil {
 			s.closeBackends()
@@ -82,9 +87,15 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (s *Server, err er
 		return nil, err
 	}
 	log.Info("MQTT broker", "backend", s.bus.String())
-	if err := ingest(s.bus, devs, log); err != nil {
+	s.ingester, err = ingest.New(s.db.Bolt(), &deviceGroups{devs: devs, label: cfg.DriftGroupLabel, cache: map[string]groupEntry{}},
+		ingest.Config{DriftThreshold: cfg.DriftThreshold, MinuteRetention: cfg.TelemetryRetention, HourRetention: 15 * cfg.TelemetryRetention}, log)
+	if err != nil {
 		return nil, err
 	}
+	if err := startIngest(s.bus, devs, s.ingester, log); err != nil {
+		return nil, err
+	}
+	go s.sweepTelemetry()
 
 	reg, err := registry.New(registry.Config{
 		DB: s.db, Blobs: s.blobs, Key: key, TempDir: filepath.Join(cfg.DataDir, "tmp"),
@@ -98,6 +109,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (s *Server, err er
 
 	s.api = api.New(api.Deps{
 		Registry: reg, Devices: devs, Tokens: tokens, Logger: log, PresignTTL: cfg.PresignTTL,
+		Telemetry: s.ingester, Collectors: []prometheus.Collector{s.ingester},
 		SigningKey: manifest.NewPublicKey(key.Public().(ed25519.PublicKey)),
 		Checks: []api.Check{
 			{Name: "metadata", Ping: func(context.Context) error { return s.db.Ping() }},
@@ -112,6 +124,24 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (s *Server, err er
 	go func() { s.served <- s.http.Serve(s.listener) }()
 	log.Info("HTTP API listening", "url", s.URL())
 	return s, nil
+}
+
+// sweepTelemetry drops telemetry buckets past their retention, hourly.
+func (s *Server) sweepTelemetry() {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+			if n, err := s.ingester.Sweep(); err != nil {
+				s.log.Error("telemetry retention sweep", "err", err)
+			} else if n > 0 {
+				s.log.Info("telemetry retention sweep", "removed_buckets", n)
+			}
+		}
+	}
 }
 
 func (s *Server) signingKey() (ed25519.PrivateKey, error) {
@@ -192,8 +222,12 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeBackends() {
+	close(s.stop)
 	if s.bus != nil {
 		_ = s.bus.Close()
+	}
+	if s.ingester != nil {
+		_ = s.ingester.Close() // commits what the broker already delivered
 	}
 	if s.db != nil {
 		_ = s.db.Close()

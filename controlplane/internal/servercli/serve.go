@@ -73,6 +73,9 @@ The first start writes an admin API token to DATA_DIR/admin.token (0600).`,
 	f.StringVar(&cfg.SigningKey, "signing-key", "", "ed25519 PEM key signing manifests (default DATA_DIR/signing-key.pem, created on first start)")
 	f.Int64Var(&cfg.MaxModelBytes, "max-model-bytes", cfg.MaxModelBytes, "largest model file accepted")
 	f.DurationVar(&cfg.PresignTTL, "presign-ttl", cfg.PresignTTL, "validity of presigned S3 download URLs")
+	f.StringVar(&cfg.DriftGroupLabel, "drift-group-label", cfg.DriftGroupLabel, "device label whose value groups devices for input drift (PSI)")
+	f.Float64Var(&cfg.DriftThreshold, "drift-threshold", cfg.DriftThreshold, "population stability index above which a model version is flagged as drifting")
+	f.DurationVar(&cfg.TelemetryRetention, "telemetry-retention", cfg.TelemetryRetention, "how long 1-minute telemetry buckets are kept (1-hour buckets: 15 times longer)")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
 	return cmd
