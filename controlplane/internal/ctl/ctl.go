@@ -76,7 +76,7 @@ The server and token come from --server/--token, else the environment
 		Args:  cobra.NoArgs,
 		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), buildinfo.String()) },
 	})
-	root.AddCommand(newLogin(g), newModel(g), newDevice(g), newToken(g))
+	root.AddCommand(newLogin(g), newModel(g), newDevice(g), newToken(g), newTelemetry(g))
 	return root
 }
 

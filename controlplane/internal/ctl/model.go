@@ -22,7 +22,7 @@ import (
 
 func newModel(g *globals) *cobra.Command {
 	cmd := &cobra.Command{Use: "model", Short: "Publish, inspect and delete model versions"}
-	cmd.AddCommand(modelPush(g), modelList(g), modelShow(g), modelManifest(g), modelDownload(g), modelRemove(g))
+	cmd.AddCommand(modelPush(g), modelList(g), modelShow(g), modelManifest(g), modelDownload(g), modelRemove(g), modelMetrics(g))
 	return cmd
 }
 

@@ -114,7 +114,11 @@ func newConv2DQuant[T quantElem](n *Node, opts Conv2DOptions, g convGeometry, ru
 	if err != nil {
 		return nil, err
 	}
-	return &conv2DQuant[T]{n: n, g: g, q: q, in: in, filter: filter, bias: bias, out: out}, nil
+	ref := &conv2DQuant[T]{n: n, g: g, q: q, in: in, filter: filter, bias: bias, out: out}
+	if fast := newConv2DGemm(ref); fast != nil {
+		return fast, nil
+	}
+	return ref, nil
 }
 
 // conv2DQuant is a prepared quantized CONV_2D.

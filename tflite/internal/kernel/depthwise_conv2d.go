@@ -122,7 +122,11 @@ func newDepthwiseQuant[T quantElem](n *Node, opts DepthwiseConv2DOptions, g conv
 	if err != nil {
 		return nil, err
 	}
-	return &depthwiseQuant[T]{n: n, g: g, q: q, mult: mult, in: in, filter: filter, bias: bias, out: out}, nil
+	ref := &depthwiseQuant[T]{n: n, g: g, q: q, mult: mult, in: in, filter: filter, bias: bias, out: out}
+	if fast := newDepthwiseFast(ref); fast != nil {
+		return fast, nil
+	}
+	return ref, nil
 }
 
 // depthwiseQuant is a prepared quantized DEPTHWISE_CONV_2D.

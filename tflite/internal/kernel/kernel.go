@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -36,6 +37,12 @@ type Node struct {
 	// Op is the operator's flatbuffer table, for builtin options. It is nil
 	// in hand-built unit tests; option parsers then return defaults.
 	Op *schema.Operator
+	// Pool lets a kernel split its work across the interpreter's worker
+	// goroutines; nil runs everything on the calling goroutine.
+	Pool *parallel.Pool
+	// Consts shares data derived from constant tensors (packed weights)
+	// between all interpreters of one Model; nil disables sharing.
+	Consts *ConstCache
 }
 
 // Op is a prepared operator, ready to run.

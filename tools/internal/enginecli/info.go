@@ -144,7 +144,7 @@ func printInfo(w io.Writer, info *ModelInfo) error {
 		ts   []TensorInfo
 	}{{"input", info.Inputs}, {"output", info.Outputs}} {
 		for i, t := range side.ts {
-			fmt.Fprintf(&b, "%s %d:    %q %s %v", side.name, i, t.Name, t.DType, t.Shape)
+			fmt.Fprintf(&b, "%-12s %q %s %v", fmt.Sprintf("%s %d:", side.name, i), t.Name, t.DType, t.Shape)
 			switch {
 			case len(t.Scales) > 0:
 				fmt.Fprintf(&b, " per-axis(dim %d, %d scales)", t.QuantizedDim, len(t.Scales))

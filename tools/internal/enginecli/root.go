@@ -4,10 +4,12 @@
 package enginecli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 
 	"github.com/spf13/cobra"
 
@@ -28,9 +30,12 @@ func (e *exitError) Unwrap() error { return e.err }
 
 // Main runs the command line args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	// Ctrl-C cancels the context, which Invoke checks between operators.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	cmd := NewCommand(stdout, stderr)
 	cmd.SetArgs(args)
-	err := cmd.Execute()
+	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
 	}

@@ -1,0 +1,139 @@
+package kernel
+
+import "github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
+
+// This file is the portable integer GEMM behind quantized CONV_2D and
+// FULLY_CONNECTED: out[r][c] = requantize(Σ_k a[r][k]·w[c][k] + bias[c]).
+//
+// Both operands carry their zero-point offsets already (a = input +
+// inputOffset, w = filter + filterOffset, each in [-255, 255]), so the
+// sum is exactly TFLite's accumulator. Padding taps are a = 0 and add
+// nothing, as in TFLite, where padded cells equal the input zero point.
+//
+// Go has no portable SIMD, so the kernel packs two output channels into
+// one int64 ("SIMD within a register"): word = w[c] + w[c+1]·2³², and
+// a·word = a·w[c] + (a·w[c+1])·2³². Summing such products over k gives
+// L + H·2³², L and H being the two channels' sums. As long as |L| < 2³¹,
+// L is the low 32 bits read as int32 and H = (word − L) >> 32 exactly, so
+// one 64-bit multiply does two exact multiply-accumulates. packInt checks
+// the bound (255·Σ|w| < 2³¹) per channel; a filter that could break it
+// (k ≳ 33000) is left to the reference loop.
+
+// intGroup is the number of output channels one packed tap holds: two
+// int64 words of two 32-bit lanes.
+const intGroup = 4
+
+// packedInt is a quantized weight matrix [n][k] in the kernel's layout:
+// words[g·k+kk] holds tap kk of channels 4g..4g+3, channel 4g+j in word
+// j/2, lane j%2. Channels past n are zero. Immutable once built.
+type packedInt struct {
+	n, k  int
+	words [][2]int64
+}
+
+// groups returns the number of 4-channel groups.
+func (p *packedInt) groups() int { return (p.n + intGroup - 1) / intGroup }
+
+// swarMaxAbsInput bounds |a| = |input + inputOffset| for int8 and uint8.
+const swarMaxAbsInput = 255
+
+// packInt packs weights w ([n][k] row-major) with filterOffset added. It
+// returns false when some channel could overflow a 32-bit lane.
+func packInt[T quantElem](w []T, n, k int, filterOffset int32) (*packedInt, bool) {
+	p := &packedInt{n: n, k: k}
+	p.words = make([][2]int64, p.groups()*k)
+	for c := 0; c < n; c++ {
+		g, j := c/intGroup, c%intGroup
+		word, shift := j/2, 32*(j%2)
+		dst := p.words[g*k : (g+1)*k]
+		var absSum int64
+		for kk, v := range w[c*k : (c+1)*k] {
+			wv := int64(int32(v) + filterOffset)
+			absSum += max(wv, -wv)
+			dst[kk][word] += wv << shift
+		}
+		if absSum*swarMaxAbsInput >= 1<<31 {
+			return nil, false
+		}
+	}
+	return p, true
+}
+
+// swarLanes splits a packed sum into its low and high channel sums.
+func swarLanes(s int64) (lo, hi int32) {
+	lo = int32(s)
+	hi = int32((s - int64(lo)) >> 32)
+	return lo, hi
+}
+
+// swar3x4 returns, for three input rows, the packed sums of one channel
+// group. Three rows keep the twelve live values in registers on amd64.
+func swar3x4(a0, a1, a2 []int16, b [][2]int64) (s00, s01, s10, s11, s20, s21 int64) {
+	a1 = a1[:len(a0)]
+	a2 = a2[:len(a0)]
+	b = b[:len(a0)]
+	for k, x := range a0 {
+		w0, w1 := b[k][0], b[k][1]
+		x0, x1, x2 := int64(x), int64(a1[k]), int64(a2[k])
+		s00 += x0 * w0
+		s01 += x0 * w1
+		s10 += x1 * w0
+		s11 += x1 * w1
+		s20 += x2 * w0
+		s21 += x2 * w1
+	}
+	return
+}
+
+// swar1x4 is swar3x4 for one row.
+func swar1x4(a0 []int16, b [][2]int64) (s0, s1 int64) {
+	b = b[:len(a0)]
+	for k, x := range a0 {
+		x0 := int64(x)
+		s0 += x0 * b[k][0]
+		s1 += x0 * b[k][1]
+	}
+	return
+}
+
+// intEpilogue turns accumulators into output values: bias, per-channel
+// fixed-point multiplier, output zero point, activation clamp.
+type intEpilogue struct {
+	q    *convQuant
+	bias []int32 // n entries (zeros when the op has no bias)
+}
+
+// store writes the (up to) four channels c0.. of one output row.
+func storeGroup[T quantElem](e *intEpilogue, row []T, c0 int, s0, s1 int64) {
+	l0, h0 := swarLanes(s0)
+	l1, h1 := swarLanes(s1)
+	acc := [intGroup]int32{l0, h0, l1, h1}
+	q := e.q
+	end := min(len(row), c0+intGroup)
+	for c := c0; c < end; c++ {
+		v := acc[c-c0] + e.bias[c]
+		v = fixedpoint.MultiplyByQuantizedMultiplier(v, q.multiplier[c], q.shift[c])
+		row[c] = T(convClamp(v+q.outputOffset, q.actMin, q.actMax))
+	}
+}
+
+// gemmInt computes rows×n outputs for channel groups [gLo, gHi): a holds
+// rows rows of k values, out rows rows of n values.
+func gemmInt[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e *intEpilogue, out []T) {
+	k, n := p.k, p.n
+	for g := gLo; g < gHi; g++ {
+		b := p.words[g*k : (g+1)*k]
+		c0 := g * intGroup
+		r := 0
+		for ; r+3 <= rows; r += 3 {
+			s00, s01, s10, s11, s20, s21 := swar3x4(a[r*k:(r+1)*k], a[(r+1)*k:(r+2)*k], a[(r+2)*k:(r+3)*k], b)
+			storeGroup(e, out[r*n:(r+1)*n], c0, s00, s01)
+			storeGroup(e, out[(r+1)*n:(r+2)*n], c0, s10, s11)
+			storeGroup(e, out[(r+2)*n:(r+3)*n], c0, s20, s21)
+		}
+		for ; r < rows; r++ {
+			s0, s1 := swar1x4(a[r*k:(r+1)*k], b)
+			storeGroup(e, out[r*n:(r+1)*n], c0, s0, s1)
+		}
+	}
+}
