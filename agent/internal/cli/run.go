@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -20,8 +21,13 @@ import (
 	"github.com/edgefleet/edgefleet/agent/internal/install"
 	"github.com/edgefleet/edgefleet/agent/internal/memo"
 	"github.com/edgefleet/edgefleet/agent/internal/runtime"
+	"github.com/edgefleet/edgefleet/agent/internal/spool"
 	"github.com/edgefleet/edgefleet/agent/internal/store"
+	"github.com/edgefleet/edgefleet/agent/internal/telemetry"
+	"github.com/edgefleet/edgefleet/agent/internal/uplink"
 	"github.com/edgefleet/edgefleet/proto/buildinfo"
+	devicev1 "github.com/edgefleet/edgefleet/proto/device/v1"
+	telemetryv1 "github.com/edgefleet/edgefleet/proto/telemetry/v1"
 )
 
 // storeLockTimeout is how long `run` waits for agent.db before concluding
@@ -71,9 +77,6 @@ func runAgent(ctx context.Context, cfg config.Config, logw io.Writer) error {
 	if cfg.AllowUnsigned {
 		log.Warn("allow_unsigned is on: models without a signed manifest are accepted; never use this in production")
 	}
-	if cfg.MQTT.URL != "" {
-		log.Warn("mqtt.url is set but this build does not connect to the control plane yet; serving offline", "mqtt_url", cfg.MQTT.URL)
-	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data_dir: %w", err)
 	}
@@ -97,12 +100,18 @@ func runAgent(ctx context.Context, cfg config.Config, logw io.Writer) error {
 	}
 
 	metrics := api.NewMetrics()
+	observers := runtime.Observers{metrics}
+	var rec *telemetry.Recorder
+	if cfg.MQTT.URL != "" {
+		rec = telemetry.NewRecorder()
+		observers = append(observers, telemetry.RuntimeObserver{Rec: rec})
+	}
 	rt, err := runtime.New(runtime.Options{
 		PoolSize:    cfg.Runtime.PoolSize,
 		QueueLength: cfg.Runtime.QueueLength,
 		ArenaLimit:  int64(cfg.Runtime.ArenaLimit),
 		Memo:        memo.New(cfg.Memo.Entries, int64(cfg.Memo.Bytes)),
-		Observer:    metrics,
+		Observer:    observers,
 		Logger:      log,
 	})
 	if err != nil {
@@ -118,11 +127,29 @@ func runAgent(ctx context.Context, cfg config.Config, logw io.Writer) error {
 		}
 	}
 
+	var up *uplink.Uplink
+	uplinkDone := make(chan struct{})
+	if cfg.MQTT.URL != "" {
+		if up, err = newUplink(cfg, st, rec, log); err != nil {
+			return err
+		}
+		go func() { defer close(uplinkDone); _ = up.Run(ctx) }()
+	} else {
+		close(uplinkDone)
+		log.Info("no mqtt.url: serving offline, no telemetry")
+	}
+
 	in := install.New(st, install.Config{Trusted: keys, AllowUnsigned: cfg.AllowUnsigned, Logger: log})
 	admin := install.NewAdminHandler(in, install.AdminOptions{
 		MaxUploadBytes: int64(cfg.HTTP.UploadLimit),
-		OnChange:       func(_ context.Context, name string) error { return loader.load(name) },
-		Logger:         log,
+		OnChange: func(_ context.Context, name string) error {
+			err := loader.load(name)
+			if up != nil {
+				up.NotifyStatus()
+			}
+			return err
+		},
+		Logger: log,
 	})
 	srv, err := api.New(api.Options{
 		Runtime:        rt,
@@ -147,8 +174,67 @@ func runAgent(ctx context.Context, cfg config.Config, logw io.Writer) error {
 		Write:      cfg.HTTP.WriteTimeout,
 		Idle:       cfg.HTTP.IdleTimeout,
 	}, cfg.HTTP.ShutdownTimeout)
+	select { // the uplink spools the last window and says goodbye
+	case <-uplinkDone:
+	case <-time.After(3 * time.Second):
+		log.Warn("mqtt uplink did not stop within 3s")
+	}
 	log.Info("edgefleet-agent stopped")
 	return err
+}
+
+// newUplink connects the agent to the control plane's broker: telemetry
+// spooled in agent.db, presence, and status built from the store.
+func newUplink(cfg config.Config, st *store.Store, rec *telemetry.Recorder, log *slog.Logger) (*uplink.Uplink, error) {
+	raw, err := os.ReadFile(cfg.MQTT.CredentialFile)
+	if err != nil {
+		return nil, fmt.Errorf("mqtt.credential_file: %w", err)
+	}
+	cred := strings.TrimSpace(string(raw))
+	if cred == "" {
+		return nil, fmt.Errorf("mqtt.credential_file %s is empty", cfg.MQTT.CredentialFile)
+	}
+	sp, err := spool.New(st.DB(), int64(cfg.Telemetry.SpoolBytes))
+	if err != nil {
+		return nil, err
+	}
+	return uplink.New(uplink.Config{
+		Brokers:      []string{cfg.MQTT.URL},
+		DeviceID:     cfg.MQTT.DeviceID,
+		Password:     cred,
+		TLS:          uplink.TLSFiles{CAFile: cfg.MQTT.CAFile, CertFile: cfg.MQTT.CertFile, KeyFile: cfg.MQTT.KeyFile},
+		Interval:     cfg.Telemetry.Interval,
+		PublishRate:  cfg.Telemetry.PublishRate,
+		Encoding:     telemetryv1.Encoding(cfg.Telemetry.Encoding),
+		AgentVersion: buildinfo.Get().Version,
+		Status:       func() *devicev1.Status { return storeStatus(st, log) },
+	}, st, sp, rec, telemetry.HealthSource{DataDir: cfg.DataDir}, nil, log)
+}
+
+// storeStatus reports the active and previous version of every model.
+func storeStatus(st *store.Store, log *slog.Logger) *devicev1.Status {
+	out := &devicev1.Status{}
+	entries, err := st.List()
+	if err != nil {
+		log.Error("list models for status", "err", err)
+		return out
+	}
+	byName := map[string]*devicev1.ModelStatus{}
+	for _, e := range entries {
+		m := byName[e.Name]
+		if m == nil {
+			m = &devicev1.ModelStatus{Name: e.Name}
+			byName[e.Name] = m
+			out.Models = append(out.Models, m)
+		}
+		if e.Active {
+			m.ActiveVersion, m.State = e.Version, "active"
+		}
+		if e.Previous {
+			m.PreviousVersion = e.Version
+		}
+	}
+	return out
 }
 
 // activeLoader makes the runtime serve the store's active versions. Loads

@@ -73,11 +73,24 @@ type MQTT struct {
 	URL            string `yaml:"url"`
 	DeviceID       string `yaml:"device_id"`
 	CredentialFile string `yaml:"credential_file"`
+	// CAFile verifies the broker on ssl:// URLs; CertFile and KeyFile are
+	// the client certificate for mutual TLS.
+	CAFile   string `yaml:"ca_file"`
+	CertFile string `yaml:"cert_file"`
+	KeyFile  string `yaml:"key_file"`
 }
 
 // Telemetry configures the telemetry windows.
 type Telemetry struct {
 	Interval time.Duration `yaml:"interval"`
+	// Encoding of published batches: protobuf or json.
+	Encoding string `yaml:"encoding"`
+	// SpoolBytes bounds the store-and-forward spool; when full the oldest
+	// batches are dropped and counted.
+	SpoolBytes ByteSize `yaml:"spool_bytes"`
+	// PublishRate bounds how many spooled batches per second are sent
+	// after a reconnect.
+	PublishRate float64 `yaml:"publish_rate"`
 }
 
 // Default returns the configuration used for every key the file, the
@@ -101,7 +114,7 @@ func Default() Config {
 			ShutdownTimeout:   4 * time.Second,
 		},
 		Memo:      Memo{Entries: 1024, Bytes: 16 * MiB},
-		Telemetry: Telemetry{Interval: 60 * time.Second},
+		Telemetry: Telemetry{Interval: 60 * time.Second, Encoding: "protobuf", SpoolBytes: 16 * MiB, PublishRate: 20},
 	}
 }
 
@@ -160,6 +173,10 @@ func (c Config) Validate() error {
 	check(c.Memo.Entries >= 0, "memo.entries", "%d must not be negative", c.Memo.Entries)
 	check(c.Memo.Bytes >= 0, "memo.bytes", "%s must not be negative", c.Memo.Bytes)
 	check(c.Telemetry.Interval >= time.Second, "telemetry.interval", "%s is below 1s", c.Telemetry.Interval)
+	check(c.Telemetry.Encoding == "protobuf" || c.Telemetry.Encoding == "json", "telemetry.encoding", "%q: want protobuf or json", c.Telemetry.Encoding)
+	check(c.Telemetry.SpoolBytes >= 64*KiB, "telemetry.spool_bytes", "%s is below the minimum of 64KiB", c.Telemetry.SpoolBytes)
+	check(c.Telemetry.PublishRate > 0, "telemetry.publish_rate", "%v: must be above 0 batches/s", c.Telemetry.PublishRate)
+	check((c.MQTT.CertFile == "") == (c.MQTT.KeyFile == ""), "mqtt.cert_file", "cert_file and key_file go together (cert %q, key %q)", c.MQTT.CertFile, c.MQTT.KeyFile)
 	if c.MQTT.URL != "" {
 		check(c.MQTT.DeviceID != "", "mqtt.device_id", "required when mqtt.url is set")
 		check(c.MQTT.CredentialFile != "", "mqtt.credential_file", "required when mqtt.url is set")

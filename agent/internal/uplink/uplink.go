@@ -54,6 +54,9 @@ type Config struct {
 	AckTimeout time.Duration
 	// MaxBackoff caps the reconnect delay (default 60 s).
 	MaxBackoff time.Duration
+	// Status, when set, builds the device status published (retained) on
+	// every connect and after NotifyStatus.
+	Status func() *devicev1.Status
 }
 
 func (c *Config) setDefaults() {
@@ -97,6 +100,7 @@ type Uplink struct {
 	onDesire DesiredHandler
 
 	appended chan struct{} // signalled after every spooled batch
+	statusCh chan struct{} // signalled by NotifyStatus
 
 	mu          sync.Mutex
 	windowStart time.Time
@@ -124,8 +128,35 @@ func New(cfg Config, seq Sequencer, sp *spool.Spool, rec *telemetry.Recorder, he
 		cfg: cfg, seq: seq, spool: sp, rec: rec, health: health, log: log,
 		bootID: hex.EncodeToString(b[:]), onDesire: onDesired,
 		appended:    make(chan struct{}, 1),
+		statusCh:    make(chan struct{}, 1),
 		windowStart: time.Now(),
 	}, nil
+}
+
+// NotifyStatus asks for the device status to be published again (e.g.
+// after a model was activated). It never blocks.
+func (u *Uplink) NotifyStatus() {
+	select {
+	case u.statusCh <- struct{}{}:
+	default:
+	}
+}
+
+func (u *Uplink) publishStatus(client mqtt.Client) {
+	if u.cfg.Status == nil {
+		return
+	}
+	st := u.cfg.Status()
+	st.DeviceId, st.UpdatedAt, st.AgentVersion = u.cfg.DeviceID, timestamppb.Now(), u.cfg.AgentVersion
+	payload, err := proto.Marshal(st)
+	if err != nil {
+		u.log.Error("encode status", "err", err)
+		return
+	}
+	t, _ := topic.Device(u.cfg.DeviceID, topic.Status)
+	if tok := client.Publish(t, 1, true, payload); !tok.WaitTimeout(u.cfg.AckTimeout) || tok.Error() != nil {
+		u.log.Warn("status not acknowledged", "err", tok.Error())
+	}
 }
 
 // BootID identifies this run of the agent in every batch.
@@ -272,6 +303,7 @@ func (u *Uplink) session(ctx context.Context) (connected bool, err error) {
 
 	online, _ := proto.Marshal(&devicev1.Presence{Online: true, Session: n, At: timestamppb.Now(), AgentVersion: u.cfg.AgentVersion})
 	client.Publish(presenceTopic, 1, true, online)
+	u.publishStatus(client)
 	if u.onDesire != nil {
 		desired, _ := topic.Device(u.cfg.DeviceID, topic.Desired)
 		handler := func(_ mqtt.Client, m mqtt.Message) { u.onDesire(m.Payload()) }
@@ -311,6 +343,9 @@ func (u *Uplink) drain(ctx context.Context, client mqtt.Client, lost <-chan erro
 			case err := <-lost:
 				return fmt.Errorf("connection lost: %w", err)
 			case <-u.appended:
+				continue
+			case <-u.statusCh:
+				u.publishStatus(client)
 				continue
 			}
 		}
