@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"sync"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -22,6 +23,10 @@ type ExternalConfig struct {
 type External struct {
 	c    paho.Client
 	desc string
+	log  *slog.Logger
+
+	mu   sync.Mutex
+	subs map[string]paho.MessageHandler // resubscribed on every connect
 }
 
 // Dial connects to the broker, retrying in the background after losses.
@@ -37,14 +42,22 @@ func Dial(ctx context.Context, cfg ExternalConfig, log *slog.Logger) (*External,
 	if cfg.ClientID == "" {
 		cfg.ClientID = "edgefleet-controlplane"
 	}
+	e := &External{desc: "external MQTT broker " + u.Redacted(), log: log, subs: map[string]paho.MessageHandler{}}
+	// A persistent session (clean session off) lets the broker queue
+	// telemetry for us while we reconnect; the subscriptions are renewed on
+	// every connect in case the broker lost them (restarted without
+	// persistence). Handlers run concurrently so a slow one cannot stall
+	// the session.
 	opts := paho.NewClientOptions().AddBroker(cfg.URL).SetClientID(cfg.ClientID).
 		SetUsername(cfg.Username).SetPassword(cfg.Password).
-		SetAutoReconnect(true).SetConnectRetry(true).SetCleanSession(true).
+		SetAutoReconnect(true).SetConnectRetry(true).SetCleanSession(false).
 		SetMaxReconnectInterval(5 * time.Second).
+		SetOnConnectHandler(e.resubscribe).
 		SetConnectionLostHandler(func(_ paho.Client, err error) {
 			log.Warn("mqtt connection lost; reconnecting", "broker", u.Redacted(), "err", err)
 		})
 	c := paho.NewClient(opts)
+	e.c = c
 	tok := c.Connect()
 	deadline, ok := ctx.Deadline()
 	if !ok {
@@ -57,7 +70,17 @@ func Dial(ctx context.Context, cfg ExternalConfig, log *slog.Logger) (*External,
 		}
 		return nil, fmt.Errorf("broker: connect to %s: timed out", u.Redacted())
 	}
-	return &External{c: c, desc: "external MQTT broker " + u.Redacted()}, nil
+	return e, nil
+}
+
+func (e *External) resubscribe(c paho.Client) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for filter, h := range e.subs {
+		if tok := c.Subscribe(filter, 1, h); tok.WaitTimeout(10*time.Second) && tok.Error() != nil {
+			e.log.Error("mqtt resubscribe failed", "filter", filter, "err", tok.Error())
+		}
+	}
 }
 
 // String names the backend for logs.
@@ -70,7 +93,11 @@ func (e *External) Publish(ctx context.Context, t string, payload []byte, retain
 
 // Subscribe subscribes at QoS 1.
 func (e *External) Subscribe(filter string, fn func(string, []byte)) error {
-	tok := e.c.Subscribe(filter, 1, func(_ paho.Client, m paho.Message) { fn(m.Topic(), m.Payload()) })
+	h := func(_ paho.Client, m paho.Message) { fn(m.Topic(), m.Payload()) }
+	e.mu.Lock()
+	e.subs[filter] = h
+	e.mu.Unlock()
+	tok := e.c.Subscribe(filter, 1, h)
 	return wait(context.Background(), tok, "subscribe "+filter)
 }
 
