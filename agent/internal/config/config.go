@@ -174,7 +174,7 @@ func (c Config) Validate() error {
 	check(c.Memo.Bytes >= 0, "memo.bytes", "%s must not be negative", c.Memo.Bytes)
 	check(c.Telemetry.Interval >= time.Second, "telemetry.interval", "%s is below 1s", c.Telemetry.Interval)
 	check(c.Telemetry.Encoding == "protobuf" || c.Telemetry.Encoding == "json", "telemetry.encoding", "%q: want protobuf or json", c.Telemetry.Encoding)
-	check(c.Telemetry.SpoolBytes >= 64*KiB, "telemetry.spool_bytes", "%s is below the minimum of 64KiB", c.Telemetry.SpoolBytes)
+	check(c.Telemetry.SpoolBytes >= 4*KiB, "telemetry.spool_bytes", "%s is below the minimum of 4KiB", c.Telemetry.SpoolBytes)
 	check(c.Telemetry.PublishRate > 0, "telemetry.publish_rate", "%v: must be above 0 batches/s", c.Telemetry.PublishRate)
 	check((c.MQTT.CertFile == "") == (c.MQTT.KeyFile == ""), "mqtt.cert_file", "cert_file and key_file go together (cert %q, key %q)", c.MQTT.CertFile, c.MQTT.KeyFile)
 	if c.MQTT.URL != "" {

@@ -45,9 +45,6 @@ type Config struct {
 	ReferenceWindow time.Duration
 	// DriftThreshold flags a PSI above it (default 0.2).
 	DriftThreshold float64
-	// SharedGroup names the shared subscription group so several control
-	// plane replicas split the stream (default "edgefleet-ingest").
-	SharedGroup string
 }
 
 func (c *Config) setDefaults() {
@@ -66,9 +63,6 @@ func (c *Config) setDefaults() {
 	if c.DriftThreshold <= 0 {
 		c.DriftThreshold = 0.2
 	}
-	if c.SharedGroup == "" {
-		c.SharedGroup = "edgefleet-ingest"
-	}
 }
 
 // Devices tells the ingester which devices exist and their drift group
@@ -77,11 +71,6 @@ type Devices interface {
 	// Group returns the device's group and whether the device is known and
 	// not revoked.
 	Group(ctx context.Context, deviceID string) (group string, ok bool)
-}
-
-// Subscriber is the MQTT session the ingester listens on.
-type Subscriber interface {
-	Subscribe(filter string, fn func(topic string, payload []byte)) error
 }
 
 // Ingester consumes telemetry batches. Create it with New.
@@ -134,16 +123,6 @@ func New(db *bolt.DB, devices Devices, cfg Config, log *slog.Logger) (*Ingester,
 	go in.decoder()
 	go in.writer()
 	return in, nil
-}
-
-// Start subscribes to every device's telemetry through a shared
-// subscription, so several replicas can split the load.
-func (in *Ingester) Start(sub Subscriber) error {
-	filter := topic.SharedFilter(in.cfg.SharedGroup, topic.Telemetry)
-	if err := sub.Subscribe(filter, in.Submit); err != nil {
-		return fmt.Errorf("ingest: subscribe %s: %w", filter, err)
-	}
-	return nil
 }
 
 // Errors Handle reports; each increments a malformed counter.

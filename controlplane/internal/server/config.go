@@ -41,6 +41,9 @@ type Config struct {
 	DriftGroupLabel string
 	// DriftThreshold flags a PSI above it.
 	DriftThreshold float64
+	// IngestSharedGroup, when set, subscribes to telemetry through the
+	// shared subscription $share/GROUP/… so several replicas split it.
+	IngestSharedGroup string
 	// TelemetryRetention keeps 1-minute buckets this long (1-hour buckets
 	// are kept 15 times longer).
 	TelemetryRetention time.Duration

@@ -29,7 +29,13 @@ type deviceReports struct {
 // seenEvery bounds how often telemetry refreshes a device's last-seen time.
 const seenEvery = 30 * time.Second
 
-func startIngest(bus broker.Bus, devs *devices.Registry, in *ingest.Ingester, log *slog.Logger) error {
+// startIngest subscribes the ingester and the device reports. Telemetry
+// uses a plain subscription on the control plane's persistent session, so
+// the broker queues batches while we reconnect; with sharedGroup set, a
+// shared subscription splits the stream across replicas instead — at the
+// price that brokers such as Mosquitto do not queue for a group whose
+// members are all disconnected.
+func startIngest(bus broker.Bus, devs *devices.Registry, in *ingest.Ingester, sharedGroup string, log *slog.Logger) error {
 	r := &deviceReports{devs: devs, log: log, lastSeen: map[string]time.Time{}}
 	if err := bus.Subscribe(topic.Filter(topic.Presence), r.presence); err != nil {
 		return err
@@ -37,7 +43,11 @@ func startIngest(bus broker.Bus, devs *devices.Registry, in *ingest.Ingester, lo
 	if err := bus.Subscribe(topic.Filter(topic.Status), r.status); err != nil {
 		return err
 	}
-	return bus.Subscribe(topic.SharedFilter("edgefleet-ingest", topic.Telemetry), func(t string, p []byte) {
+	filter := topic.Filter(topic.Telemetry)
+	if sharedGroup != "" {
+		filter = topic.SharedFilter(sharedGroup, topic.Telemetry)
+	}
+	return bus.Subscribe(filter, func(t string, p []byte) {
 		in.Submit(t, p)
 		r.seen(t)
 	})

@@ -92,7 +92,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (s *Server, err er
 	if err != nil {
 		return nil, err
 	}
-	if err := startIngest(s.bus, devs, s.ingester, log); err != nil {
+	if err := startIngest(s.bus, devs, s.ingester, cfg.IngestSharedGroup, log); err != nil {
 		return nil, err
 	}
 	go s.sweepTelemetry()

@@ -75,6 +75,7 @@ The first start writes an admin API token to DATA_DIR/admin.token (0600).`,
 	f.DurationVar(&cfg.PresignTTL, "presign-ttl", cfg.PresignTTL, "validity of presigned S3 download URLs")
 	f.StringVar(&cfg.DriftGroupLabel, "drift-group-label", cfg.DriftGroupLabel, "device label whose value groups devices for input drift (PSI)")
 	f.Float64Var(&cfg.DriftThreshold, "drift-threshold", cfg.DriftThreshold, "population stability index above which a model version is flagged as drifting")
+	f.StringVar(&cfg.IngestSharedGroup, "ingest-shared-group", "", "subscribe to telemetry as a member of this MQTT shared-subscription group (several control plane replicas on one broker)")
 	f.DurationVar(&cfg.TelemetryRetention, "telemetry-retention", cfg.TelemetryRetention, "how long 1-minute telemetry buckets are kept (1-hour buckets: 15 times longer)")
 	f.StringVar(&logLevel, "log-level", "info", "debug, info, warn or error")
 	f.StringVar(&logFormat, "log-format", "text", "text or json")
