@@ -118,8 +118,8 @@ func New(db *bolt.DB, devices Devices, cfg Config, log *slog.Logger) (*Ingester,
 		return nil, fmt.Errorf("ingest: create buckets: %w", err)
 	}
 	in := &Ingester{db: db, cfg: cfg, devices: devices, log: log, now: time.Now,
-		live:  map[chan *telemetryv1.Batch]struct{}{},
-		raw: make(chan rawMsg, maxGroup), queue: make(chan *item, maxGroup), writerDone: make(chan struct{})}
+		live: map[chan *telemetryv1.Batch]struct{}{},
+		raw:  make(chan rawMsg, maxGroup), queue: make(chan *item, maxGroup), writerDone: make(chan struct{})}
 	go in.decoder()
 	go in.writer()
 	return in, nil

@@ -46,6 +46,6 @@ EDGEFLEET_DATA_DIR, --http-addr reads EDGEFLEET_HTTP_ADDR, and so on.`,
 		Args:  cobra.NoArgs,
 		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), buildinfo.String()) },
 	})
-	root.AddCommand(newServe(stderr))
+	root.AddCommand(newServe(stderr), newMosquittoConfig())
 	return root
 }
