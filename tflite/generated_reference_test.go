@@ -120,6 +120,14 @@ func modelHash(buf []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// tf22Divergent lists cases where TFLite 2.2 itself departs from TFLite's
+// reference integer kernels (tflite-micro), which this engine follows as
+// shared/spec/INT8.md prescribes: there the engine may differ from the
+// stored TF 2.2 output by at most one quantization step.
+var tf22Divergent = map[string]string{
+	"int8/mean/requant": "TF 2.2's int8 MEAN multiplier path rounds the sum differently from tflite-micro's reference MEAN, which the mobilenet_v2 golden (from tflite-micro) requires",
+}
+
 func TestGeneratedReference(t *testing.T) {
 	cases := referenceCases()
 	recs := readReference(t)
@@ -173,6 +181,12 @@ func TestGeneratedReference(t *testing.T) {
 					}
 					continue
 				}
+				if why, ok := tf22Divergent[c.name]; ok {
+					if d := maxStep(o, want); d > 1 {
+						t.Errorf("output %d: differs from TFLite 2.2 by %d steps; a known divergence allows 1 (%s)", i, d, why)
+					}
+					continue
+				}
 				if n, first := diffBytes(o, want); n > 0 {
 					t.Errorf("output %d: %d of %d bytes differ from TFLite 2.2 (first at %d: got %d, want %d)\n got  %v\n want %v",
 						i, n, len(want), first, int8(o[first]), int8(want[first]), o, want)
@@ -180,6 +194,26 @@ func TestGeneratedReference(t *testing.T) {
 			}
 		})
 	}
+}
+
+// maxStep returns the largest difference between two int8 tensors, or 256
+// when their lengths differ.
+func maxStep(got, want []byte) int {
+	if len(got) != len(want) {
+		return 256
+	}
+	m := 0
+	for i := range got {
+		m = max(m, abs(int(int8(got[i]))-int(int8(want[i]))))
+	}
+	return m
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // diffBytes counts differing bytes (a length mismatch counts as all) and
