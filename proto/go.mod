@@ -3,6 +3,6 @@ module github.com/edgefleet/edgefleet/proto
 go 1.26
 
 require (
-	github.com/spf13/pflag v1.1.0 // indirect
-	google.golang.org/protobuf v1.36.12 // indirect
+	github.com/spf13/pflag v1.1.0
+	google.golang.org/protobuf v1.36.12
 )
