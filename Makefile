@@ -25,7 +25,8 @@ BINARIES := edgefleet-agent:./agent/cmd/edgefleet-agent \
             edgefleet-controlplane:./controlplane/cmd/edgefleet-controlplane \
             edgefleetctl:./controlplane/cmd/edgefleetctl \
             tflite:./tools/cmd/tflite \
-            fleetsim:./tools/cmd/fleetsim
+            fleetsim:./tools/cmd/fleetsim \
+            modelgen:./tools/cmd/modelgen
 # dist suffix → GOARCH/GOARM
 TARGETS := amd64:amd64: arm64:arm64: armv7:arm:7 armv6:arm:6 riscv64:riscv64:
 CROSS_BINARIES := edgefleet-agent:./agent/cmd/edgefleet-agent tflite:./tools/cmd/tflite
