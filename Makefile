@@ -61,7 +61,7 @@ cross: ## cross-compile agent and tflite for linux amd64/arm64/armv7/armv6/riscv
 	@ls -l dist/
 
 .PHONY: smoke
-smoke: cross ## run the arm64 and armv7 agent under qemu-user (version + bbolt selfcheck)
+smoke: cross fma-guard ## run the arm64 and armv7 agent under qemu-user (version + bbolt selfcheck)
 	@for t in aarch64:arm64 arm:armv7 arm:armv6; do \
 	  q=qemu-$${t%%:*}; bin=dist/edgefleet-agent-linux-$${t#*:}; \
 	  echo "$$q $$bin version"; $$q $$bin version | grep -q '^edgefleet ' ; \
@@ -127,3 +127,10 @@ $(TOOLBIN)/protoc-gen-go:
 .PHONY: clean
 clean: ## remove bin/ and dist/ (keeps the tool cache)
 	rm -rf bin dist
+
+.PHONY: fma-guard
+fma-guard: ## fail if the engine compiles to fused multiply-adds on arm64 (float outputs must equal amd64's)
+	@CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go build -o $(CACHE)/tflite-arm64-fma ./tools/cmd/tflite
+	@bad=$$(go tool objdump $(CACHE)/tflite-arm64-fma | awk '/^TEXT/{sym=$$2} /FMADD|FMSUB|FNMADD|FNMSUB|VFMLA|VFMLS/{ if (sym ~ /edgefleet\/edgefleet\/tflite/) print sym }' | sort -u); \
+	if [ -n "$$bad" ]; then echo "fused multiply-add in the engine on arm64 (write float32(a*b) + c):"; echo "$$bad"; exit 1; fi; \
+	echo "fma-guard: no fused multiply-adds in the engine on arm64"

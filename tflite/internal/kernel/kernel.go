@@ -113,6 +113,8 @@ func Lookup(code schema.BuiltinOperator) (PrepareFunc, bool) {
 		return prepareStridedSlice, true
 	case schema.BuiltinOperatorARG_MAX:
 		return prepareArgMax, true
+	case schema.BuiltinOperatorPRELU:
+		return preparePrelu, true
 	}
 	return nil, false
 }

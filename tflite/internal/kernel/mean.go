@@ -267,7 +267,9 @@ func newMeanQuant(n *Node, in, out *tensor.Tensor, g meanGeometry) (meanQuantPar
 	default:
 		p.path = meanRescale
 		p.scale = inS / outS
-		p.fbias = float32(-p.inZP)*p.scale + 0.5
+		// The explicit float32() keeps Go from fusing this into an FMA on
+		// arm64, which would round differently from amd64 and TFLite.
+		p.fbias = float32(float32(-p.inZP)*p.scale) + 0.5
 	}
 	return p, nil
 }
