@@ -106,7 +106,7 @@ func (f *fleet) device(id string, extra ...string) *agent {
 	a.addr = fmt.Sprintf("127.0.0.1:%d", testenv.FreePort(f.t))
 	a.args = append([]string{"run", "--data-dir", a.dir, "--http-addr", a.addr, "--mqtt-url", f.mqttURL,
 		"--device-id", id, "--device-credential", a.cred, "--trusted-key", f.key,
-		"--telemetry-interval", "1s", "--log-level", "warn"}, extra...)
+		"--telemetry-interval", "1s", "--mqtt-max-backoff", "3s", "--log-level", "warn"}, extra...)
 	return a
 }
 

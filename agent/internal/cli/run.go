@@ -205,6 +205,7 @@ func newUplink(cfg config.Config, st *store.Store, rec *telemetry.Recorder, log 
 		TLS:          uplink.TLSFiles{CAFile: cfg.MQTT.CAFile, CertFile: cfg.MQTT.CertFile, KeyFile: cfg.MQTT.KeyFile},
 		Interval:     cfg.Telemetry.Interval,
 		PublishRate:  cfg.Telemetry.PublishRate,
+		MaxBackoff:   cfg.MQTT.MaxBackoff,
 		Encoding:     telemetryv1.Encoding(cfg.Telemetry.Encoding),
 		AgentVersion: buildinfo.Get().Version,
 		Status:       func() *devicev1.Status { return storeStatus(st, log) },

@@ -75,9 +75,12 @@ type MQTT struct {
 	CredentialFile string `yaml:"credential_file"`
 	// CAFile verifies the broker on ssl:// URLs; CertFile and KeyFile are
 	// the client certificate for mutual TLS.
-	CAFile   string `yaml:"ca_file"`
-	CertFile string `yaml:"cert_file"`
-	KeyFile  string `yaml:"key_file"`
+	// MaxBackoff caps the delay between reconnect attempts (exponential
+	// backoff with jitter starts at 0.5s).
+	MaxBackoff time.Duration `yaml:"max_backoff"`
+	CAFile     string        `yaml:"ca_file"`
+	CertFile   string        `yaml:"cert_file"`
+	KeyFile    string        `yaml:"key_file"`
 }
 
 // Telemetry configures the telemetry windows.
@@ -114,6 +117,7 @@ func Default() Config {
 			ShutdownTimeout:   4 * time.Second,
 		},
 		Memo:      Memo{Entries: 1024, Bytes: 16 * MiB},
+		MQTT:      MQTT{MaxBackoff: 60 * time.Second},
 		Telemetry: Telemetry{Interval: 60 * time.Second, Encoding: "protobuf", SpoolBytes: 16 * MiB, PublishRate: 20},
 	}
 }
@@ -175,6 +179,7 @@ func (c Config) Validate() error {
 	check(c.Telemetry.Interval >= time.Second, "telemetry.interval", "%s is below 1s", c.Telemetry.Interval)
 	check(c.Telemetry.Encoding == "protobuf" || c.Telemetry.Encoding == "json", "telemetry.encoding", "%q: want protobuf or json", c.Telemetry.Encoding)
 	check(c.Telemetry.SpoolBytes >= 4*KiB, "telemetry.spool_bytes", "%s is below the minimum of 4KiB", c.Telemetry.SpoolBytes)
+	check(c.MQTT.MaxBackoff >= time.Second, "mqtt.max_backoff", "%s is below 1s", c.MQTT.MaxBackoff)
 	check(c.Telemetry.PublishRate > 0, "telemetry.publish_rate", "%v: must be above 0 batches/s", c.Telemetry.PublishRate)
 	check((c.MQTT.CertFile == "") == (c.MQTT.KeyFile == ""), "mqtt.cert_file", "cert_file and key_file go together (cert %q, key %q)", c.MQTT.CertFile, c.MQTT.KeyFile)
 	if c.MQTT.URL != "" {

@@ -36,6 +36,7 @@ func bindings() []binding {
 		{"mqtt-url", "mqtt.url", "control plane broker, e.g. tls://host:8883 (empty: stay offline)", func(c *Config) any { return &c.MQTT.URL }},
 		{"device-id", "mqtt.device_id", "this device's id as enrolled in the control plane", func(c *Config) any { return &c.MQTT.DeviceID }},
 		{"device-credential", "mqtt.credential_file", "file holding the credential printed by `edgefleetctl device enroll`", func(c *Config) any { return &c.MQTT.CredentialFile }},
+		{"mqtt-max-backoff", "mqtt.max_backoff", "longest wait between reconnect attempts to the broker", func(c *Config) any { return &c.MQTT.MaxBackoff }},
 		{"telemetry-interval", "telemetry.interval", "length of one telemetry window", func(c *Config) any { return &c.Telemetry.Interval }},
 		{"telemetry-encoding", "telemetry.encoding", "payload encoding of telemetry batches: protobuf or json", func(c *Config) any { return &c.Telemetry.Encoding }},
 		{"spool-bytes", "telemetry.spool_bytes", "bound of the offline telemetry spool (oldest batches dropped and counted beyond it)", func(c *Config) any { return &c.Telemetry.SpoolBytes }},
