@@ -1,7 +1,6 @@
 package kernel
 
 import (
-	"encoding/binary"
 	"errors"
 	"math"
 	"testing"
@@ -26,14 +25,6 @@ func TestDequantizeReference(t *testing.T) {
 		c.code = schema.BuiltinOperatorDEQUANTIZE
 		t.Run(c.name, func(t *testing.T) { runRefCase(t, c) })
 	}
-}
-
-func uint16Bytes(v ...uint16) []byte {
-	b := make([]byte, 2*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint16(b[2*i:], x)
-	}
-	return b
 }
 
 // TestFloat16ToFloat32Exhaustive checks every binary16 bit pattern against
