@@ -27,36 +27,47 @@ type ModelAgg struct {
 
 // merge adds one window of a batch into the aggregate.
 func (a *ModelAgg) merge(w *telemetryv1.ModelWindow) {
-	a.Requests += w.Requests
-	for k, v := range w.Errors {
+	win := &ModelAgg{
+		Requests: w.Requests, Errors: w.Errors,
+		LatencyBoundsUs: w.LatencyBoundsUs, LatencyCounts: w.LatencyCounts, LatencySumUs: w.LatencySumUs,
+		MemoHits: w.MemoHits, QueueRejections: w.QueueRejections, Top1: w.Top1,
+	}
+	if len(w.Inputs) > 0 {
+		win.InputHist = w.Inputs[0].Hist
+	}
+	a.add(win)
+}
+
+// add merges b into a. Latency histograms with other bounds (a different
+// agent version) cannot merge bucket by bucket; their requests still count.
+// b's slices and maps are copied, never kept.
+func (a *ModelAgg) add(b *ModelAgg) {
+	a.Requests += b.Requests
+	for k, v := range b.Errors {
 		if a.Errors == nil {
 			a.Errors = map[string]uint64{}
 		}
 		a.Errors[k] += v
 	}
 	if len(a.LatencyBoundsUs) == 0 {
-		a.LatencyBoundsUs = append([]uint64(nil), w.LatencyBoundsUs...)
-		a.LatencyCounts = make([]uint64, len(w.LatencyCounts))
+		a.LatencyBoundsUs = append([]uint64(nil), b.LatencyBoundsUs...)
+		a.LatencyCounts = make([]uint64, len(b.LatencyCounts))
 	}
-	// Windows with other bounds (a different agent version) cannot merge
-	// bucket by bucket; their counts still add to Requests.
-	if equalUints(a.LatencyBoundsUs, w.LatencyBoundsUs) && len(a.LatencyCounts) == len(w.LatencyCounts) {
-		for i, c := range w.LatencyCounts {
+	if equalUints(a.LatencyBoundsUs, b.LatencyBoundsUs) && len(a.LatencyCounts) == len(b.LatencyCounts) {
+		for i, c := range b.LatencyCounts {
 			a.LatencyCounts[i] += c
 		}
-		a.LatencySumUs += w.LatencySumUs
+		a.LatencySumUs += b.LatencySumUs
 	}
-	a.MemoHits += w.MemoHits
-	a.QueueRejections += w.QueueRejections
-	for k, v := range w.Top1 {
+	a.MemoHits += b.MemoHits
+	a.QueueRejections += b.QueueRejections
+	for k, v := range b.Top1 {
 		if a.Top1 == nil {
 			a.Top1 = map[uint32]uint64{}
 		}
 		a.Top1[k] += v
 	}
-	if len(w.Inputs) > 0 {
-		a.InputHist = addHist(a.InputHist, w.Inputs[0].Hist)
-	}
+	a.InputHist = addHist(a.InputHist, b.InputHist)
 }
 
 func addHist(dst, src []uint64) []uint64 {

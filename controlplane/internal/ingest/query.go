@@ -100,7 +100,7 @@ func (in *Ingester) Model(model, version string, from, to time.Time) (*ModelMetr
 			if err := json.Unmarshal(v, &a); err != nil {
 				return err
 			}
-			mergeAgg(total, &a)
+			total.add(&a)
 			return nil
 		})
 		if err != nil {
@@ -157,35 +157,6 @@ func (in *Ingester) Model(model, version string, from, to time.Time) (*ModelMetr
 	out.LatencyP50Us, out.LatencyP90Us, out.LatencyP99Us = total.LatencyQuantile(0.5), total.LatencyQuantile(0.9), total.LatencyQuantile(0.99)
 	out.MemoHits, out.Rejections, out.Top1 = total.MemoHits, total.QueueRejections, total.Top1
 	return out, nil
-}
-
-func mergeAgg(dst, src *ModelAgg) {
-	dst.Requests += src.Requests
-	for k, v := range src.Errors {
-		if dst.Errors == nil {
-			dst.Errors = map[string]uint64{}
-		}
-		dst.Errors[k] += v
-	}
-	if len(dst.LatencyBoundsUs) == 0 {
-		dst.LatencyBoundsUs = append([]uint64(nil), src.LatencyBoundsUs...)
-		dst.LatencyCounts = make([]uint64, len(src.LatencyCounts))
-	}
-	if equalUints(dst.LatencyBoundsUs, src.LatencyBoundsUs) && len(dst.LatencyCounts) == len(src.LatencyCounts) {
-		for i, c := range src.LatencyCounts {
-			dst.LatencyCounts[i] += c
-		}
-		dst.LatencySumUs += src.LatencySumUs
-	}
-	dst.MemoHits += src.MemoHits
-	dst.QueueRejections += src.QueueRejections
-	for k, v := range src.Top1 {
-		if dst.Top1 == nil {
-			dst.Top1 = map[uint32]uint64{}
-		}
-		dst.Top1[k] += v
-	}
-	dst.InputHist = addHist(dst.InputHist, src.InputHist)
 }
 
 func pickResolution(from, to time.Time) ([]byte, time.Duration) {
