@@ -89,10 +89,10 @@ type Manifest struct {
 // Validate checks every field against the rules documented on Manifest and
 // the package limits. Errors wrap ErrInvalid and name the field.
 func (m *Manifest) Validate() error {
-	if err := validName("name", m.Name); err != nil {
+	if err := ValidName("name", m.Name); err != nil {
 		return err
 	}
-	if err := validName("version", m.Version); err != nil {
+	if err := ValidName("version", m.Version); err != nil {
 		return err
 	}
 	if err := validDigest("sha256", m.SHA256); err != nil {
@@ -138,7 +138,10 @@ func (p *Probe) validate(nInputs int) error {
 	return validDigest("probe.output_sha256", p.OutputSHA256)
 }
 
-func validName(field, s string) error {
+// ValidName checks a model name or version: 1 to MaxNameLen bytes of
+// letters, digits, '.', '_' and '-', not starting with '.'. The error names
+// field. Names are used in object keys and bbolt keys, hence the strictness.
+func ValidName(field, s string) error {
 	if s == "" {
 		return fmt.Errorf("%w: %s is empty", ErrInvalid, field)
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/edgefleet/edgefleet/agent/internal/telemetry"
 	"github.com/edgefleet/edgefleet/agent/internal/uplink"
 	"github.com/edgefleet/edgefleet/proto/buildinfo"
+	"github.com/edgefleet/edgefleet/proto/manifest"
 	devicev1 "github.com/edgefleet/edgefleet/proto/device/v1"
 	telemetryv1 "github.com/edgefleet/edgefleet/proto/telemetry/v1"
 )
@@ -118,7 +119,7 @@ func runAgent(ctx context.Context, cfg config.Config, logw io.Writer) error {
 		return err
 	}
 	cat := storeCatalog{st: st, log: log}
-	loader := &activeLoader{rt: rt, st: st}
+	loader := &activeLoader{rt: rt, st: st, trusted: keys, allowUnsigned: cfg.AllowUnsigned}
 	for _, name := range cat.ModelNames() {
 		if err := loader.load(name); err != nil {
 			// One broken model must not keep the others from serving; its
@@ -198,6 +199,10 @@ func newUplink(cfg config.Config, st *store.Store, rec *telemetry.Recorder, log 
 	if err != nil {
 		return nil, err
 	}
+	ident, err := st.Identity()
+	if err != nil {
+		return nil, err
+	}
 	return uplink.New(uplink.Config{
 		Brokers:      []string{cfg.MQTT.URL},
 		DeviceID:     cfg.MQTT.DeviceID,
@@ -208,6 +213,7 @@ func newUplink(cfg config.Config, st *store.Store, rec *telemetry.Recorder, log 
 		MaxBackoff:   cfg.MQTT.MaxBackoff,
 		Encoding:     telemetryv1.Encoding(cfg.Telemetry.Encoding),
 		AgentVersion: buildinfo.Get().Version,
+		InstanceID:   ident.InstanceID,
 		Status:       func() *devicev1.Status { return storeStatus(st, log) },
 	}, st, sp, rec, telemetry.HealthSource{DataDir: cfg.DataDir}, nil, log)
 }
@@ -243,9 +249,11 @@ func storeStatus(st *store.Store, log *slog.Logger) *devicev1.Status {
 // finish out of order and leave the runtime on a version the store no
 // longer names.
 type activeLoader struct {
-	mu sync.Mutex
-	rt *runtime.Runtime
-	st *store.Store
+	mu            sync.Mutex
+	rt            *runtime.Runtime
+	st            *store.Store
+	trusted       []manifest.PublicKey
+	allowUnsigned bool
 }
 
 // load swaps in the store's active version of name, or unloads the model
@@ -260,6 +268,13 @@ func (l *activeLoader) load(name string) error {
 	}
 	if err != nil {
 		return fmt.Errorf("read active version of %s: %w", name, err)
+	}
+	// The store may hold versions installed under another trust policy
+	// (an offline import with --allow-unsigned or another key): serve only
+	// what this configuration trusts.
+	if err := signed.Verify(l.trusted); err != nil && !l.allowUnsigned {
+		l.rt.Unload(name)
+		return fmt.Errorf("active version %s of %s is not trusted by this configuration: %w", signed.Manifest.Version, name, err)
 	}
 	return l.rt.Activate(signed.Manifest, blob)
 }

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -50,6 +51,9 @@ type Config struct {
 	// Encoding of telemetry payloads (default protobuf).
 	Encoding     telemetryv1.Encoding
 	AgentVersion string
+	// InstanceID identifies the data directory (store.Identity); the
+	// control plane restarts its sequence tracking when it changes.
+	InstanceID string
 	// AckTimeout bounds the wait for a PUBACK (default 10 s).
 	AckTimeout time.Duration
 	// MaxBackoff caps the reconnect delay (default 60 s).
@@ -215,7 +219,7 @@ func (u *Uplink) FlushWindow() (uint64, error) {
 			DeviceId: u.cfg.DeviceID, BootId: u.bootID, Seq: seq,
 			WindowStart: timestamppb.New(start), WindowEnd: timestamppb.New(end),
 			DroppedBatches: dropped, Models: models, Health: health,
-			AgentVersion: u.cfg.AgentVersion,
+			AgentVersion: u.cfg.AgentVersion, InstanceId: u.cfg.InstanceID,
 		}, u.cfg.Encoding)
 	})
 	if err != nil {
@@ -295,11 +299,11 @@ func (u *Uplink) session(ctx context.Context) (connected bool, err error) {
 		return false, fmt.Errorf("connect: timed out")
 	}
 	if err := tok.Error(); err != nil {
-		return false, fmt.Errorf("connect to %v: %w", u.cfg.Brokers, err)
+		return false, fmt.Errorf("connect to %v: %w", redacted(u.cfg.Brokers), err)
 	}
 	u.setConnected(true)
 	defer u.setConnected(false)
-	u.log.Info("mqtt connected", "brokers", u.cfg.Brokers, "session", n)
+	u.log.Info("mqtt connected", "brokers", redacted(u.cfg.Brokers), "session", n)
 
 	online, _ := proto.Marshal(&devicev1.Presence{Online: true, Session: n, At: timestamppb.Now(), AgentVersion: u.cfg.AgentVersion})
 	client.Publish(presenceTopic, 1, true, online)
@@ -363,6 +367,8 @@ func (u *Uplink) drain(ctx context.Context, client mqtt.Client, lost <-chan erro
 		select {
 		case err := <-lost:
 			return fmt.Errorf("connection lost: %w", err)
+		case <-ctx.Done():
+			return nil // the rest stays spooled for the next start
 		case <-time.After(gap):
 		}
 	}
@@ -372,6 +378,19 @@ func (u *Uplink) setConnected(v bool) {
 	u.mu.Lock()
 	u.connected = v
 	u.mu.Unlock()
+}
+
+// redacted hides passwords in broker URLs (tcp://user:pass@host) for logs.
+func redacted(urls []string) []string {
+	out := make([]string, len(urls))
+	for i, raw := range urls {
+		if u, err := url.Parse(raw); err == nil {
+			out[i] = u.Redacted()
+		} else {
+			out[i] = "(unparsable broker URL)"
+		}
+	}
+	return out
 }
 
 func waitToken(ctx context.Context, t mqtt.Token, timeout time.Duration) bool {

@@ -26,6 +26,10 @@ type Embedded struct {
 	nextID atomic.Int32
 }
 
+// MaxPacketSize bounds one MQTT packet on the embedded broker: the largest
+// telemetry batch the ingester accepts (1 MiB) plus headroom.
+const MaxPacketSize = 1<<20 + 64<<10
+
 // NewEmbedded starts a broker listening on addr ("127.0.0.1:1883"; port 0
 // picks a free one) that admits only devices auth accepts.
 func NewEmbedded(addr string, auth Authenticator, log *slog.Logger) (*Embedded, error) {
@@ -38,7 +42,11 @@ func NewEmbedded(addr string, auth Authenticator, log *slog.Logger) (*Embedded, 
 	if log.Enabled(context.Background(), slog.LevelDebug) {
 		mlog = log.With("component", "mqtt")
 	}
-	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: mlog})
+	// mochi allocates the length a packet claims before authentication, so
+	// an unbounded size would let anyone exhaust memory with five bytes.
+	caps := mqtt.NewDefaultServerCapabilities()
+	caps.MaximumPacketSize = MaxPacketSize
+	srv := mqtt.New(&mqtt.Options{InlineClient: true, Logger: mlog, Capabilities: caps})
 	if err := srv.AddHook(&deviceHook{auth: auth, log: log}, nil); err != nil {
 		return nil, fmt.Errorf("broker: add auth hook: %w", err)
 	}
@@ -116,17 +124,26 @@ func (h *deviceHook) Provides(b byte) bool {
 }
 
 // OnConnectAuthenticate admits a device whose username is its id and whose
-// password is its credential. The client id must be the device id (or
-// start with "<id>-") so one device cannot take over another's session.
+// password is its credential. The client id must be the device id, so one
+// device cannot take over another's session, and a will message may only
+// name the device's own outbound topics: mochi publishes wills without an
+// ACL check.
 func (h *deviceHook) OnConnectAuthenticate(cl *mqtt.Client, pk packets.Packet) bool {
 	id := string(pk.Connect.Username)
 	if err := topic.ValidateDeviceID(id); err != nil {
 		h.log.Info("mqtt connect refused", "reason", "bad username", "remote", cl.Net.Remote, "err", err)
 		return false
 	}
-	if cl.ID != id && !strings.HasPrefix(cl.ID, id+"-") {
-		h.log.Info("mqtt connect refused", "device", id, "reason", "client id must be the device id or start with it", "client_id", cl.ID)
+	if cl.ID != id {
+		h.log.Info("mqtt connect refused", "device", id, "reason", "client id must be the device id", "client_id", cl.ID)
 		return false
+	}
+	if pk.Connect.WillFlag {
+		wid, kind, err := topic.Parse(pk.Connect.WillTopic)
+		if err != nil || wid != id || !kind.FromDevice() {
+			h.log.Info("mqtt connect refused", "device", id, "reason", "will topic outside the device's own topics", "will_topic", pk.Connect.WillTopic)
+			return false
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

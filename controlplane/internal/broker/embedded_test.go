@@ -3,7 +3,9 @@ package broker
 import (
 	"context"
 	"errors"
-	"fmt"
+	"io"
+	"net"
+	"runtime"
 	"testing"
 	"time"
 
@@ -46,7 +48,8 @@ func TestEmbeddedAuthAndACL(t *testing.T) {
 	for _, tc := range []struct{ client, user, pass string }{
 		{"cam-1", "cam-1", "wrong"},
 		{"cam-1", "nobody", "secret-1"},
-		{"cam-2", "cam-1", "secret-1"}, // client id of another device
+		{"cam-2", "cam-1", "secret-1"},   // client id of another device
+		{"cam-1-x", "cam-1", "secret-1"}, // a client id that only starts with the device id
 		{"x", "", ""},
 	} {
 		if _, err := connect(t, b.Addr(), tc.client, tc.user, tc.pass); err == nil {
@@ -75,12 +78,12 @@ func TestEmbeddedAuthAndACL(t *testing.T) {
 	}
 	// A forbidden publish is dropped (and mochi disconnects the client),
 	// so each runs on its own connection.
-	for i, tp := range []string{
-		"edgefleet/v1/devices/cam-2/status",  // another device
-		"edgefleet/v1/devices/cam-1/desired", // the cloud's topic
+	for _, tp := range []string{
+		"edgefleet/v1/devices/cam-1/status",  // another device
+		"edgefleet/v1/devices/cam-2/desired", // the cloud's topic
 		"other/topic",                        // outside the layout
 	} {
-		bad, err := connect(t, b.Addr(), fmt.Sprintf("cam-1-%d", i), "cam-1", "secret-1")
+		bad, err := connect(t, b.Addr(), "cam-2", "cam-2", "secret-2")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -119,5 +122,62 @@ func TestEmbeddedAuthAndACL(t *testing.T) {
 		}
 	case <-time.After(3 * time.Second):
 		t.Fatal("desired not delivered")
+	}
+}
+
+// TestEmbeddedWillConfined refuses a device whose will message names
+// another device's topic: mochi publishes wills without an ACL check.
+func TestEmbeddedWillConfined(t *testing.T) {
+	b, err := NewEmbedded("127.0.0.1:0", fakeAuth{"cam-1": "secret-1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	will := func(tp string) error {
+		opts := paho.NewClientOptions().AddBroker("tcp://"+b.Addr()).SetClientID("cam-1").
+			SetUsername("cam-1").SetPassword("secret-1").SetConnectRetry(false).SetAutoReconnect(false).
+			SetWill(tp, "x", 1, true)
+		c := paho.NewClient(opts)
+		tok := c.Connect()
+		tok.WaitTimeout(5 * time.Second)
+		if tok.Error() == nil {
+			c.Disconnect(0)
+		}
+		return tok.Error()
+	}
+	for _, tp := range []string{"edgefleet/v1/devices/cam-9/desired", "edgefleet/v1/devices/cam-1/desired", "edgefleet/v1/devices/cam-9/presence"} {
+		if err := will(tp); err == nil {
+			t.Errorf("will on %s accepted", tp)
+		}
+	}
+	if err := will("edgefleet/v1/devices/cam-1/presence"); err != nil {
+		t.Errorf("own presence will refused: %v", err)
+	}
+}
+
+// TestEmbeddedRejectsHugePackets: a packet claiming 256 MiB is refused
+// before the broker allocates it.
+func TestEmbeddedRejectsHugePackets(t *testing.T) {
+	b, err := NewEmbedded("127.0.0.1:0", fakeAuth{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for range 4 {
+		conn, err := net.Dial("tcp", b.Addr())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conn.Write([]byte{0x10, 0xff, 0xff, 0xff, 0x7f}) // CONNECT, remaining length 256 MiB
+		conn.SetReadDeadline(time.Now().Add(2 * time.Second))
+		io.ReadAll(conn) // the broker closes the connection
+		conn.Close()
+	}
+	runtime.ReadMemStats(&after)
+	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 64<<20 {
+		t.Fatalf("heap grew by %d MiB on oversize packets", grown>>20)
 	}
 }

@@ -121,10 +121,12 @@ func (a *ModelAgg) LatencyQuantile(q float64) float64 {
 		next := cum + float64(c)
 		if next >= rank && c > 0 {
 			lo := 0.0
-			if i > 0 {
+			if i > 0 && i-1 < len(a.LatencyBoundsUs) {
 				lo = float64(a.LatencyBoundsUs[i-1])
+			} else if i > 0 {
+				lo = float64(a.LatencyBoundsUs[len(a.LatencyBoundsUs)-1])
 			}
-			if i >= len(a.LatencyBoundsUs) {
+			if i >= len(a.LatencyBoundsUs) { // the overflow bucket (or bad data)
 				return lo
 			}
 			hi := float64(a.LatencyBoundsUs[i])

@@ -206,6 +206,9 @@ func (in *Ingester) decode(ctx context.Context, t string, payload []byte) (*item
 	if b.Seq == 0 {
 		return nil, in.reject(t, "sequence", fmt.Errorf("%w: sequence number 0", ErrMalformed))
 	}
+	if err := validate(b, in.now()); err != nil {
+		return nil, in.reject(t, "invalid", fmt.Errorf("%w: %w", ErrMalformed, err))
+	}
 	group := ""
 	if in.devices != nil {
 		g, ok := in.devices.Group(ctx, id)
@@ -284,6 +287,27 @@ func (in *Ingester) writer() {
 }
 
 func (in *Ingester) commit(group []*item) {
+	err := in.commitGroup(group)
+	if err != nil && len(group) > 1 {
+		// One bad batch must not take the others down with it: retry each
+		// alone, so only the culprit is lost (and logged).
+		for _, it := range group {
+			in.commit([]*item{it})
+		}
+		return
+	}
+	if err != nil {
+		it := group[0]
+		in.log.Error("telemetry not stored", "topic", it.topic, "seq", it.batch.Seq, "err", err)
+		if it.done != nil {
+			it.done <- err
+		}
+	}
+}
+
+// commitGroup applies a group in one transaction and, when it commits,
+// counts and acknowledges every item.
+func (in *Ingester) commitGroup(group []*item) error {
 	dups := make([]bool, len(group))
 	err := in.db.Update(func(tx *bolt.Tx) error {
 		c := newTxCache(tx)
@@ -296,18 +320,20 @@ func (in *Ingester) commit(group []*item) {
 		}
 		return c.flush()
 	})
+	if err != nil {
+		return err
+	}
 	for i, it := range group {
-		if err != nil {
-			in.log.Error("telemetry not stored", "topic", it.topic, "seq", it.batch.Seq, "err", err)
-		} else if dups[i] {
+		if dups[i] {
 			in.stats.duplicates.Add(1)
 		} else {
 			in.counted(it.batch)
 		}
 		if it.done != nil {
-			it.done <- err
+			it.done <- nil
 		}
 	}
+	return nil
 }
 
 func (in *Ingester) counted(b *telemetryv1.Batch) {
@@ -339,6 +365,8 @@ type deviceState struct {
 	Missing    [][2]uint64 `json:"missing,omitempty"`
 	LastSeen   time.Time   `json:"last_seen"`
 	BootID     string      `json:"boot_id"`
+	InstanceID string      `json:"instance_id,omitempty"`
+	Resets     uint64      `json:"resets,omitempty"` // reinstalls seen
 }
 
 // maxMissingRanges bounds the gap list so a device with a broken counter
@@ -388,6 +416,16 @@ func (in *Ingester) apply(c *txCache, b *telemetryv1.Batch, group string) (dup b
 		return false, err
 	}
 	now := in.now()
+	if b.InstanceId != "" && st.InstanceID != "" && b.InstanceId != st.InstanceID {
+		// A reinstalled device: its sequence numbers start again.
+		st.MaxSeq, st.Missing, st.Resets = 0, nil, st.Resets+1
+	}
+	if b.InstanceId != "" {
+		st.InstanceID = b.InstanceId
+	}
+	if st.MaxSeq > 0 && b.Seq > st.MaxSeq+maxSeqJump {
+		return false, fmt.Errorf("sequence %d jumps more than %d past %d", b.Seq, maxSeqJump, st.MaxSeq)
+	}
 	if !st.accept(b.Seq) {
 		st.Duplicates++
 		return true, nil

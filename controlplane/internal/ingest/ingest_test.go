@@ -3,6 +3,8 @@ package ingest
 import (
 	"context"
 	"errors"
+	"math"
+	"sync"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -212,10 +214,12 @@ func TestPSI(t *testing.T) {
 
 func TestSweepAndMetrics(t *testing.T) {
 	in := newIngester(t)
-	if err := send(t, in, batch("d1", 1, t0.Add(-72*time.Hour), 5, nil)); err != nil {
+	if err := send(t, in, batch("d1", 1, t0, 5, nil)); err != nil {
 		t.Fatal(err)
 	}
-	if err := send(t, in, batch("d1", 2, t0, 5, nil)); err != nil {
+	later := t0.Add(72 * time.Hour)
+	in.now = func() time.Time { return later }
+	if err := send(t, in, batch("d1", 2, later, 5, nil)); err != nil {
 		t.Fatal(err)
 	}
 	n, err := in.Sweep()
@@ -252,5 +256,93 @@ func TestWatch(t *testing.T) {
 	case b := <-ch:
 		t.Fatalf("duplicate broadcast: %v", b)
 	default:
+	}
+}
+
+func TestInvalidBatchesRejected(t *testing.T) {
+	in := newIngester(t)
+	nan := math.NaN()
+	cases := map[string]func(b *telemetryv1.Batch){
+		"nan health":      func(b *telemetryv1.Batch) { b.Health.CpuLoad1 = nan },
+		"bad model name":  func(b *telemetryv1.Batch) { b.Models[0].Model = "a\x00b" },
+		"counts ≠ bounds": func(b *telemetryv1.Batch) { b.Models[0].LatencyCounts = b.Models[0].LatencyCounts[:3] },
+		"bounds unsorted": func(b *telemetryv1.Batch) { b.Models[0].LatencyBoundsUs[2] = 1 },
+		"nan summary":     func(b *telemetryv1.Batch) { b.Models[0].Inputs[0].Mean = nan },
+	}
+	for name, mutate := range cases {
+		t.Run(name, func(t *testing.T) {
+			b := batch("d1", 1, t0, 3, []uint64{1})
+			mutate(b)
+			before := in.Malformed("invalid")
+			if err := send(t, in, b); !errors.Is(err, ErrMalformed) {
+				t.Fatalf("err = %v, want ErrMalformed", err)
+			}
+			if in.Malformed("invalid") != before+1 {
+				t.Fatal("not counted as invalid")
+			}
+		})
+	}
+	// None of them touched d1: seq 1 is still new.
+	if err := send(t, in, batch("d1", 1, t0, 3, []uint64{1})); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := in.Device("d1", t0.Add(-time.Hour), t0); d.Received != 1 {
+		t.Fatalf("received %d", d.Received)
+	}
+}
+
+func TestSequenceResetsAndJumps(t *testing.T) {
+	in := newIngester(t)
+	mk := func(seq uint64, inst string) *telemetryv1.Batch {
+		b := batch("d1", seq, t0, 1, nil)
+		b.InstanceId = inst
+		return b
+	}
+	for _, seq := range []uint64{1, 2, 3} {
+		if err := send(t, in, mk(seq, "A")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A hostile jump is refused and does not hide the stream.
+	if err := send(t, in, mk(3+maxSeqJump+1, "A")); err == nil {
+		t.Fatal("huge sequence jump accepted")
+	}
+	if err := send(t, in, mk(4, "A")); err != nil {
+		t.Fatal(err)
+	}
+	// A reinstalled device (new instance id) starts again at 1.
+	if err := send(t, in, mk(1, "B")); err != nil {
+		t.Fatal(err)
+	}
+	d, _ := in.Device("d1", t0.Add(-time.Hour), t0)
+	if d.Received != 5 || d.Duplicates != 0 || d.LastSeq != 1 || d.Missing != 0 {
+		t.Fatalf("after reset: %+v", d)
+	}
+}
+
+// TestBadBatchDoesNotSinkItsGroup: a batch the store cannot take loses only
+// itself, not the group it was committed with.
+func TestBadBatchDoesNotSinkItsGroup(t *testing.T) {
+	in := newIngester(t)
+	bad := batch("d2", 1, t0, 1, nil)
+	bad.Seq = 5
+	good := batch("d1", 1, t0, 1, nil)
+	// Force one failing item: a sequence jump fails inside the transaction.
+	if err := send(t, in, batch("d2", 1, t0, 1, nil)); err != nil {
+		t.Fatal(err)
+	}
+	bad.Seq = 2 + maxSeqJump
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, b := range []*telemetryv1.Batch{bad, good} {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = send(t, in, b) }()
+	}
+	wg.Wait()
+	if errs[0] == nil || errs[1] != nil {
+		t.Fatalf("errors = %v", errs)
+	}
+	if d, _ := in.Device("d1", t0.Add(-time.Hour), t0); d.Received != 1 {
+		t.Fatalf("good batch lost with the bad one: %+v", d)
 	}
 }

@@ -47,8 +47,12 @@ type Batch struct {
 	Models         []*ModelWindow `protobuf:"bytes,7,rep,name=models,proto3" json:"models,omitempty"`
 	Health         *Health        `protobuf:"bytes,8,opt,name=health,proto3" json:"health,omitempty"`
 	AgentVersion   string         `protobuf:"bytes,9,opt,name=agent_version,json=agentVersion,proto3" json:"agent_version,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// instance_id identifies the agent's data directory (created once, kept
+	// across restarts): a new one means a reinstalled device whose sequence
+	// numbers start again at 1.
+	InstanceId    string `protobuf:"bytes,10,opt,name=instance_id,json=instanceId,proto3" json:"instance_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Batch) Reset() {
@@ -140,6 +144,13 @@ func (x *Batch) GetHealth() *Health {
 func (x *Batch) GetAgentVersion() string {
 	if x != nil {
 		return x.AgentVersion
+	}
+	return ""
+}
+
+func (x *Batch) GetInstanceId() string {
+	if x != nil {
+		return x.InstanceId
 	}
 	return ""
 }
@@ -482,7 +493,7 @@ var File_telemetry_v1_telemetry_proto protoreflect.FileDescriptor
 
 const file_telemetry_v1_telemetry_proto_rawDesc = "" +
 	"\n" +
-	"\x1ctelemetry/v1/telemetry.proto\x12\x16edgefleet.telemetry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\x8c\x03\n" +
+	"\x1ctelemetry/v1/telemetry.proto\x12\x16edgefleet.telemetry.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xad\x03\n" +
 	"\x05Batch\x12\x1b\n" +
 	"\tdevice_id\x18\x01 \x01(\tR\bdeviceId\x12\x17\n" +
 	"\aboot_id\x18\x02 \x01(\tR\x06bootId\x12\x10\n" +
@@ -493,7 +504,10 @@ const file_telemetry_v1_telemetry_proto_rawDesc = "" +
 	"\x0fdropped_batches\x18\x06 \x01(\x04R\x0edroppedBatches\x12;\n" +
 	"\x06models\x18\a \x03(\v2#.edgefleet.telemetry.v1.ModelWindowR\x06models\x126\n" +
 	"\x06health\x18\b \x01(\v2\x1e.edgefleet.telemetry.v1.HealthR\x06health\x12#\n" +
-	"\ragent_version\x18\t \x01(\tR\fagentVersion\"\xb2\x05\n" +
+	"\ragent_version\x18\t \x01(\tR\fagentVersion\x12\x1f\n" +
+	"\vinstance_id\x18\n" +
+	" \x01(\tR\n" +
+	"instanceId\"\xb2\x05\n" +
 	"\vModelWindow\x12\x14\n" +
 	"\x05model\x18\x01 \x01(\tR\x05model\x12\x18\n" +
 	"\aversion\x18\x02 \x01(\tR\aversion\x12\x16\n" +
