@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -139,28 +140,87 @@ func (s *Store) Authenticate(_ context.Context, secret string) (Token, error) {
 	return st.Token, nil
 }
 
-// Bootstrap creates the first admin token when no token exists yet and
-// writes its secret to path with mode 0600. It returns whether it did.
-// The secret goes only to the file, never to logs.
+// bootstrapName names the token Bootstrap creates.
+const bootstrapName = "bootstrap admin"
+
+// Bootstrap makes sure an operator can reach the API on a new install: when
+// no token other than the bootstrap one exists and the admin token file at
+// path is missing (first start, or a crash between creating the token and
+// writing the file), it revokes any earlier bootstrap token, creates a new
+// admin token and writes it to path (0600) with an atomic rename. It reports
+// whether it issued a token.
 func (s *Store) Bootstrap(ctx context.Context, path string) (bool, error) {
-	empty := false
+	if _, err := os.Stat(path); err == nil {
+		return false, nil
+	}
+	var stale []string
+	real := false
 	err := s.db.View(func(tx *bolt.Tx) error {
-		k, _ := tx.Bucket([]byte(Bucket)).Cursor().First()
-		empty = k == nil
-		return nil
+		return tx.Bucket([]byte(Bucket)).ForEach(func(_, v []byte) error {
+			var st stored
+			if err := json.Unmarshal(v, &st); err != nil {
+				return err
+			}
+			switch {
+			case st.Name != bootstrapName:
+				real = true
+			case st.RevokedAt == nil:
+				stale = append(stale, st.ID)
+			}
+			return nil
+		})
 	})
-	if err != nil || !empty {
+	if err != nil || real {
 		return false, err
 	}
-	_, secret, err := s.Create(ctx, "bootstrap admin", Admin)
+	for _, id := range stale {
+		if _, err := s.Revoke(ctx, id); err != nil {
+			return false, err
+		}
+	}
+	_, secret, err := s.Create(ctx, bootstrapName, Admin)
 	if err != nil {
 		return false, err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, fmt.Errorf("auth: write admin token: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(secret+"\n"), 0o600); err != nil {
+	if err := writeSecretFile(path, secret+"\n"); err != nil {
 		return false, fmt.Errorf("auth: write admin token: %w", err)
 	}
 	return true, nil
+}
+
+// writeSecretFile writes a 0600 file atomically: a synced temporary file
+// renamed into place, then the directory synced.
+func writeSecretFile(path, content string) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".admin.token-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if _, err := f.WriteString(content); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
 }

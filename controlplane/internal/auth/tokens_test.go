@@ -89,7 +89,30 @@ func TestBootstrap(t *testing.T) {
 	if err != nil || tok.Role != Admin {
 		t.Fatalf("bootstrap token: %+v %v", tok, err)
 	}
-	if did, err := s.Bootstrap(ctx, path+"2"); did || err != nil {
-		t.Fatalf("second Bootstrap: %v %v", did, err)
+	if did, err := s.Bootstrap(ctx, path); did || err != nil {
+		t.Fatalf("second Bootstrap with the file present: %v %v", did, err)
+	}
+
+	// A crash between the token and the file (or a lost file) while only
+	// the bootstrap token exists: a new one is issued, the old one revoked.
+	os.Remove(path)
+	if did, err := s.Bootstrap(ctx, path); !did || err != nil {
+		t.Fatalf("Bootstrap after losing the file: %v %v", did, err)
+	}
+	if _, err := s.Authenticate(ctx, strings.TrimSpace(string(raw))); err == nil {
+		t.Fatal("the lost bootstrap token still works")
+	}
+	raw, _ = os.ReadFile(path)
+	if _, err := s.Authenticate(ctx, strings.TrimSpace(string(raw))); err != nil {
+		t.Fatalf("re-issued token: %v", err)
+	}
+
+	// Once operators have their own tokens, a missing file changes nothing.
+	if _, _, err := s.Create(ctx, "ci", Operator); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(path)
+	if did, err := s.Bootstrap(ctx, path); did || err != nil {
+		t.Fatalf("Bootstrap with real tokens present: %v %v", did, err)
 	}
 }

@@ -36,17 +36,37 @@ func LoadOrCreate(path string) (key ed25519.PrivateKey, created bool, err error)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, false, fmt.Errorf("signing: write key: %w", err)
 	}
-	// O_EXCL: never overwrite a key another process just wrote.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	// Write a complete, synced temporary file and link it into place: a
+	// crash never leaves a partial key, and os.Link fails rather than
+	// overwrite a key another process just wrote.
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".signing-key-*")
 	if err != nil {
 		return nil, false, fmt.Errorf("signing: write key: %w", err)
 	}
-	defer f.Close()
-	if err := pem.Encode(f, &pem.Block{Type: "PRIVATE KEY", Bytes: der}); err != nil {
+	defer os.Remove(tmp.Name())
+	werr := pem.Encode(tmp, &pem.Block{Type: "PRIVATE KEY", Bytes: der})
+	if werr == nil {
+		werr = tmp.Chmod(0o600)
+	}
+	if werr == nil {
+		werr = tmp.Sync()
+	}
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return nil, false, fmt.Errorf("signing: write key %s: %w", path, werr)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			k, lerr := Load(path)
+			return k, false, lerr
+		}
 		return nil, false, fmt.Errorf("signing: write key %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return nil, false, fmt.Errorf("signing: write key %s: %w", path, err)
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync()
+		d.Close()
 	}
 	return key, true, nil
 }
