@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"mime/multipart"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/edgefleet/edgefleet/agent/internal/store"
 	"github.com/edgefleet/edgefleet/proto/manifest"
@@ -44,7 +46,43 @@ func NewAdminHandler(in *Installer, opts AdminOptions) http.Handler {
 	mux.HandleFunc("GET "+AdminPrefix, h.list)
 	mux.HandleFunc("POST "+AdminPrefix+"/{name}/activate", h.activate)
 	mux.HandleFunc("POST "+AdminPrefix+"/{name}/rollback", h.rollback)
-	return mux
+	return localOnly(mux)
+}
+
+// localOnly refuses requests a web page could have sent: anything with an
+// Origin header (browsers add it to cross-origin and form posts; the CLI
+// never sends one) and anything addressed to a Host that is not loopback
+// (DNS rebinding). The admin routes have no other authentication, so they
+// must only be reachable by local programs.
+func localOnly(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Origin") != "" {
+			writeError(w, http.StatusForbidden, errors.New("admin routes refuse browser requests (Origin header present)"))
+			return
+		}
+		// Unix-socket peers (no TCP address) are vetted by the socket's
+		// file mode; TCP peers must have addressed a loopback name.
+		viaUnix := r.RemoteAddr == "" || r.RemoteAddr == "@"
+		if !viaUnix && !loopbackHost(r.Host) {
+			writeError(w, http.StatusForbidden, fmt.Errorf("admin routes answer only on loopback, not Host %q", r.Host))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// loopbackHost reports whether a Host header names this machine: a
+// loopback address or "localhost".
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 type adminHandler struct {

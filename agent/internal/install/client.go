@@ -31,7 +31,7 @@ func NewClient(addr string) *Client {
 			var d net.Dialer
 			return d.DialContext(ctx, "unix", path)
 		}}
-		return &Client{BaseURL: "http://agent", HTTP: &http.Client{Transport: tr}}
+		return &Client{BaseURL: "http://localhost", HTTP: &http.Client{Transport: tr}}
 	}
 	if !strings.Contains(addr, "://") {
 		addr = "http://" + addr
