@@ -102,5 +102,8 @@ func (s *Server) revokeDevice(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if s.d.OnRevoke != nil {
+		s.d.OnRevoke(d.ID) // e.g. drop its live MQTT session
+	}
 	return c.JSON(http.StatusOK, d)
 }

@@ -39,6 +39,9 @@ type Deps struct {
 	PresignTTL time.Duration
 	// MaxJSONBytes bounds JSON request bodies; 0 means 1 MiB.
 	MaxJSONBytes int64
+	// OnRevoke runs after a device is revoked, e.g. to disconnect it from
+	// the embedded broker (revocation is otherwise only checked at connect).
+	OnRevoke func(deviceID string)
 	// Telemetry serves the telemetry and metrics routes.
 	Telemetry Telemetry
 	// Collectors are added to /metrics (e.g. the ingester's fleet

@@ -105,6 +105,15 @@ func (e *Embedded) Ping(ctx context.Context) error {
 	return c.Close()
 }
 
+// Disconnect ends the live session of a device (client id = device id),
+// e.g. after it was revoked; it cannot reconnect, as its credential no
+// longer authenticates.
+func (e *Embedded) Disconnect(deviceID string) {
+	if cl, ok := e.srv.Clients.Get(deviceID); ok && !cl.Net.Inline {
+		_ = e.srv.DisconnectClient(cl, packets.ErrNotAuthorized)
+	}
+}
+
 // Close stops the broker.
 func (e *Embedded) Close() error { return e.srv.Close() }
 

@@ -194,6 +194,10 @@ type Report struct {
 // Record stores a device report.
 func (r *Registry) Record(_ context.Context, id string, rep Report) error {
 	_, err := r.update(id, func(st *stored) error {
+		if st.RevokedAt != nil {
+			// A revoked device's reports are not evidence of anything.
+			return fmt.Errorf("%w: %s", ErrRevoked, id)
+		}
 		at := rep.At
 		if at.IsZero() {
 			at = r.now().UTC()

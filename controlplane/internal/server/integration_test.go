@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	paho "github.com/eclipse/paho.mqtt.golang"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/edgefleet/edgefleet/controlplane/internal/api"
 	"github.com/edgefleet/edgefleet/controlplane/internal/client"
@@ -219,14 +221,20 @@ func testDevices(t *testing.T, b backend) {
 		t.Fatalf("show after relabel: %+v", d)
 	}
 
-	// The embedded broker admits the device, then refuses it once revoked.
+	// The embedded broker admits the device, then refuses it once revoked,
+	// and revoking drops the session it already has.
+	lost := make(chan struct{})
 	if addr := s.MQTTAddr(); addr != "" {
-		if err := mqttConnect(t, addr, "cam-1", enrolled.Credential); err != nil {
-			t.Fatalf("enrolled device refused by broker: %v", err)
-		}
 		if err := mqttConnect(t, addr, "cam-1", "edc_wrong"); err == nil {
 			t.Fatal("wrong credential admitted")
 		}
+		live := paho.NewClient(paho.NewClientOptions().AddBroker("tcp://" + addr).SetClientID("cam-1").
+			SetUsername("cam-1").SetPassword(enrolled.Credential).SetAutoReconnect(false).
+			SetConnectionLostHandler(func(paho.Client, error) { close(lost) }))
+		if tok := live.Connect(); !tok.WaitTimeout(5*time.Second) || tok.Error() != nil {
+			t.Fatalf("enrolled device refused by broker: %v", tok.Error())
+		}
+		defer live.Disconnect(0)
 	}
 	if st, raw := do(t, s.admin, "POST", "/api/v1/devices/cam-1/revoke", nil, ""); st != http.StatusOK {
 		t.Fatalf("revoke: %d %s", st, raw)
@@ -235,6 +243,11 @@ func testDevices(t *testing.T, b backend) {
 		t.Fatal("device not marked revoked")
 	}
 	if addr := s.MQTTAddr(); addr != "" {
+		select {
+		case <-lost:
+		case <-time.After(5 * time.Second):
+			t.Fatal("revoked device's live session was not dropped")
+		}
 		if err := mqttConnect(t, addr, "cam-1", enrolled.Credential); err == nil {
 			t.Fatal("revoked device admitted by broker")
 		}

@@ -110,6 +110,11 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (s *Server, err er
 	s.api = api.New(api.Deps{
 		Registry: reg, Devices: devs, Tokens: tokens, Logger: log, PresignTTL: cfg.PresignTTL,
 		Telemetry: s.ingester, Collectors: []prometheus.Collector{s.ingester},
+		OnRevoke: func(id string) {
+			if e, ok := s.bus.(*broker.Embedded); ok {
+				e.Disconnect(id)
+			}
+		},
 		SigningKey: manifest.NewPublicKey(key.Public().(ed25519.PublicKey)),
 		Checks: []api.Check{
 			{Name: "metadata", Ping: func(context.Context) error { return s.db.Ping() }},
