@@ -18,8 +18,10 @@ import (
 // BenchmarkIngestRate measures how many telemetry batches per second the
 // ingester takes from a real Mosquitto, next to the rate a bare paho
 // subscriber drains the same queue at in the same run. b.N batches from 50
-// devices are queued at the broker for two persistent sessions; each
-// session then drains alone, so the two rates are comparable.
+// devices are queued at the broker for three persistent sessions, which
+// then drain alone one after the other: bare, ingester, bare again. The
+// raw rate is the mean of the two bare drains, since the broker serves a
+// later queue differently from the first.
 //
 //	go test -run XXX -bench IngestRate -benchtime 20000x ./controlplane/internal/ingest
 func BenchmarkIngestRate(b *testing.B) {
@@ -38,7 +40,7 @@ func BenchmarkIngestRate(b *testing.B) {
 		return c
 	}
 	// Register both persistent sessions, then leave so messages queue.
-	for _, id := range []string{"raw", "ingest"} {
+	for _, id := range []string{"raw", "ingest", "raw2"} {
 		c := session(id, func(mqtt.Client, mqtt.Message) {})
 		if t := c.Subscribe(filter, 1, nil); !t.WaitTimeout(5*time.Second) || t.Error() != nil {
 			b.Fatal(t.Error())
@@ -64,18 +66,21 @@ func BenchmarkIngestRate(b *testing.B) {
 	}
 	pub.Disconnect(100)
 
-	// Raw paho: count messages.
-	var raw atomic.Int64
-	rawDone := make(chan struct{})
-	start := time.Now()
-	rc := session("raw", func(mqtt.Client, mqtt.Message) {
-		if raw.Add(1) == int64(b.N) {
-			close(rawDone)
-		}
-	})
-	waitOr(b, rawDone, "raw subscriber")
-	rawRate := float64(b.N) / time.Since(start).Seconds()
-	rc.Disconnect(100)
+	drainRaw := func(id string) float64 {
+		var n atomic.Int64
+		done := make(chan struct{})
+		start := time.Now()
+		c := session(id, func(mqtt.Client, mqtt.Message) {
+			if n.Add(1) == int64(b.N) {
+				close(done)
+			}
+		})
+		waitOr(b, done, "raw subscriber "+id)
+		rate := float64(b.N) / time.Since(start).Seconds()
+		c.Disconnect(100)
+		return rate
+	}
+	raw1 := drainRaw("raw")
 
 	// Ingester: decode, dedup, aggregate, commit.
 	db, err := bolt.Open(filepath.Join(b.TempDir(), "cp.db"), 0o600, nil)
@@ -92,7 +97,7 @@ func BenchmarkIngestRate(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ResetTimer()
-	start = time.Now()
+	start := time.Now()
 	ic := session("ingest", func(_ mqtt.Client, m mqtt.Message) { in.Submit(m.Topic(), m.Payload()) })
 	deadline := time.Now().Add(5 * time.Minute)
 	for in.stats.batches.Load()+in.stats.duplicates.Load() < uint64(b.N) {
@@ -105,6 +110,7 @@ func BenchmarkIngestRate(b *testing.B) {
 	b.StopTimer()
 	ic.Disconnect(100)
 	in.Close()
+	rawRate := (raw1 + drainRaw("raw2")) / 2
 	b.ReportMetric(rawRate, "raw_batches/s")
 	b.ReportMetric(ingRate, "ingest_batches/s")
 	b.ReportMetric(ingRate/rawRate, "ingest/raw")
