@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 )
 
@@ -14,17 +15,25 @@ import (
 // to the type's range. Raw integer values must be integral and in range.
 // The caller has checked the shape; len(values) must equal Elements().
 func (s TensorSpec) Encode(values []float64, dt string) ([]byte, error) {
+	return s.AppendEncoded(nil, values, dt)
+}
+
+// AppendEncoded is Encode appending the tensor's bytes to dst, so servers
+// can encode into reused buffers. On error dst is returned unchanged.
+func (s TensorSpec) AppendEncoded(dst []byte, values []float64, dt string) ([]byte, error) {
 	if err := s.CheckDatatype(dt); err != nil {
-		return nil, err
+		return dst, err
 	}
 	e, err := lookupElem(s.DType)
 	if err != nil {
-		return nil, &InputError{Input: s.Name, Field: "datatype", Expected: "a supported tensor type", Got: err.Error()}
+		return dst, &InputError{Input: s.Name, Field: "datatype", Expected: "a supported tensor type", Got: err.Error()}
 	}
 	if len(values) != s.Elements() {
-		return nil, &InputError{Input: s.Name, Field: "data", Expected: fmt.Sprintf("%d values for shape %v", s.Elements(), s.Shape), Got: fmt.Sprintf("%d values", len(values))}
+		return dst, &InputError{Input: s.Name, Field: "data", Expected: fmt.Sprintf("%d values for shape %v", s.Elements(), s.Shape), Got: fmt.Sprintf("%d values", len(values))}
 	}
-	out := make([]byte, len(values)*e.size)
+	start := len(dst)
+	dst = slices.Grow(dst, len(values)*e.size)
+	out := dst[start : start+len(values)*e.size]
 	quantize := dt == DatatypeFP32 && s.Quantized()
 	for i, v := range values {
 		var q int64
@@ -32,25 +41,25 @@ func (s TensorSpec) Encode(values []float64, dt string) ([]byte, error) {
 		case !e.integer:
 			f := float32(v)
 			if math.IsInf(float64(f), 0) || math.IsNaN(v) {
-				return nil, s.valueError(i, v, "a finite float32")
+				return dst[:start], s.valueError(i, v, "a finite float32")
 			}
 			binary.LittleEndian.PutUint32(out[i*4:], math.Float32bits(f))
 			continue
 		case quantize:
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, s.valueError(i, v, "a finite number")
+				return dst[:start], s.valueError(i, v, "a finite number")
 			}
 			r := math.Round(float64(float32(v) / s.Scale))
 			q = int64(math.Max(float64(e.lo), math.Min(float64(e.hi), r+float64(s.ZeroPoint))))
 		default:
 			if v != math.Trunc(v) || v < float64(e.lo) || v > float64(e.hi) {
-				return nil, s.valueError(i, v, fmt.Sprintf("an integer in [%d, %d]", e.lo, e.hi))
+				return dst[:start], s.valueError(i, v, fmt.Sprintf("an integer in [%d, %d]", e.lo, e.hi))
 			}
 			q = int64(v)
 		}
 		putInt(out[i*e.size:], e.size, q)
 	}
-	return out, nil
+	return dst[:start+len(out)], nil
 }
 
 func (s TensorSpec) valueError(i int, v float64, want string) error {
@@ -100,8 +109,9 @@ func (s TensorSpec) AppendJSON(dst, data []byte, raw bool, shape []int) ([]byte,
 		return dst, fmt.Errorf("output %q: %d bytes is not a whole number of %s elements", s.Name, len(data), s.DType)
 	}
 	n := len(data) / e.size
+	w := elemWriter{e: e, data: data, deq: !raw && s.Quantized(), scale: float64(s.Scale), zp: int64(s.ZeroPoint)}
 	if shape == nil {
-		shape = []int{n}
+		return w.flat(dst, n), nil
 	}
 	want := 1
 	for _, d := range shape {
@@ -110,8 +120,19 @@ func (s TensorSpec) AppendJSON(dst, data []byte, raw bool, shape []int) ([]byte,
 	if want != n {
 		return dst, fmt.Errorf("output %q: %d elements do not fill shape %v", s.Name, n, shape)
 	}
-	w := elemWriter{e: e, data: data, deq: !raw && s.Quantized(), scale: float64(s.Scale), zp: int64(s.ZeroPoint)}
 	return w.nested(dst, shape), nil
+}
+
+// flat appends n elements as one JSON array.
+func (w *elemWriter) flat(dst []byte, n int) []byte {
+	dst = append(dst, '[')
+	for j := range n {
+		if j > 0 {
+			dst = append(dst, ',')
+		}
+		dst = w.next(dst)
+	}
+	return append(dst, ']')
 }
 
 type elemWriter struct {

@@ -15,7 +15,29 @@ const maxNesting = 32
 // rather than encoding/json because it runs on every request and decoding
 // into []any costs an allocation per number.
 func ParseArray(data []byte) (values []float64, shape []int, err error) {
-	p := arrayParser{buf: data, leafDepth: -1}
+	var p ArrayParser
+	return p.Parse(data)
+}
+
+// ArrayParser is ParseArray with buffers kept from one call to the next, for
+// servers that parse tensor data on every request. The zero value is ready;
+// it is not safe for concurrent use.
+type ArrayParser struct {
+	p arrayParser
+}
+
+// Footprint returns the bytes the parser's kept buffers hold, so pools
+// can drop a parser that a huge tensor inflated.
+func (a *ArrayParser) Footprint() int {
+	return cap(a.p.values)*8 + cap(a.p.shape)*8
+}
+
+// Parse is ParseArray; the returned slices are only valid until the next
+// call.
+func (a *ArrayParser) Parse(data []byte) (values []float64, shape []int, err error) {
+	p := &a.p
+	*p = arrayParser{buf: data, leafDepth: -1, values: p.values[:0], shape: p.shape[:0]}
+	defer func() { p.buf = nil }() // do not pin the caller's buffer
 	p.skipSpace()
 	if err := p.value(0); err != nil {
 		return nil, nil, err
@@ -27,6 +49,10 @@ func ParseArray(data []byte) (values []float64, shape []int, err error) {
 	if p.leafDepth < 0 {
 		// Only empty arrays: the shape ends at the innermost one seen.
 		p.leafDepth = len(p.shape)
+	}
+	if len(p.values) == 0 {
+		// ParseArray has always answered nil for no values.
+		return nil, p.shape[:p.leafDepth], nil
 	}
 	return p.values, p.shape[:p.leafDepth], nil
 }

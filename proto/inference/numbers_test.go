@@ -70,3 +70,36 @@ func FuzzParseArray(f *testing.F) {
 		}
 	})
 }
+
+// TestArrayParserReuse parses different arrays with one parser: results
+// must not carry over, and the kept buffers show in Footprint.
+func TestArrayParserReuse(t *testing.T) {
+	var p ArrayParser
+	big := "[" + strings.Repeat("1,", 999) + "1]"
+	for _, tc := range []struct {
+		in        string
+		n         int
+		wantShape []int
+	}{
+		{big, 1000, []int{1000}},
+		{`[[1,2],[3,4]]`, 4, []int{2, 2}},
+		{`7`, 1, nil},
+		{`[]`, 0, []int{0}},
+		{`[[5]]`, 1, []int{1, 1}},
+	} {
+		got, shape, err := p.Parse([]byte(tc.in))
+		want, wantShape, wantErr := ParseArray([]byte(tc.in))
+		if err != nil || wantErr != nil {
+			t.Fatalf("%s: %v / %v", tc.in, err, wantErr)
+		}
+		if len(got) != tc.n || !slices.Equal(got, want) || !slices.Equal(shape, wantShape) || !slices.Equal(shape, tc.wantShape) {
+			t.Fatalf("%.20s: got %d values shape %v, ParseArray %d values shape %v", tc.in, len(got), shape, len(want), wantShape)
+		}
+	}
+	if f := p.Footprint(); f < 1000*8 {
+		t.Fatalf("footprint %d after a 1000-value array", f)
+	}
+	if _, _, err := p.Parse([]byte(`[1,`)); err == nil {
+		t.Fatal("truncated array parsed")
+	}
+}

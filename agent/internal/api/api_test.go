@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	goruntime "runtime"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/edgefleet/edgefleet/proto/inference"
 	"github.com/edgefleet/edgefleet/tflite/builder"
@@ -263,6 +265,11 @@ func TestMemoAndMetrics(t *testing.T) {
 // TestQueueFull floods a one-interpreter, no-queue pool: every request
 // either succeeds or gets 429 with Retry-After, and some get 429.
 func TestQueueFull(t *testing.T) {
+	// A request holds the interpreter for microseconds, so on a two-core
+	// machine two requests overlap only when one is descheduled inside
+	// Invoke. One OS thread per client lets the kernel's time slicing do
+	// that reliably, instead of relying on rare GC preemptions.
+	defer goruntime.GOMAXPROCS(goruntime.GOMAXPROCS(16))
 	blob, err := builder.SmallConvNet(1)
 	if err != nil {
 		t.Fatal(err)
@@ -282,9 +289,17 @@ func TestQueueFull(t *testing.T) {
 		codes = map[int]int{}
 		wg    sync.WaitGroup
 	)
+	// At least 20 requests per client, and more until some got 429 (or
+	// time is up): overlaps are frequent but not guaranteed in a burst.
+	deadline := time.Now().Add(10 * time.Second)
+	more := func(i int) bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return i < 20 || (codes[http.StatusTooManyRequests] == 0 && time.Now().Before(deadline))
+	}
 	for range 16 {
 		wg.Go(func() {
-			for range 20 {
+			for i := 0; more(i); i++ {
 				status, hdr, b := f.do(t, "POST", "/v2/models/tiny/infer", body)
 				if status == http.StatusTooManyRequests && hdr.Get("Retry-After") != "1" {
 					t.Errorf("429 without Retry-After: %v", hdr)

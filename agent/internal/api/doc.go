@@ -22,4 +22,14 @@
 // oversized body, 429 with Retry-After when the model's queue is full, 503
 // when a model is installed but has no active version or a request timed
 // out, 500 when the interpreter fails.
+//
+// POST .../infer is the hot path and is built not to allocate per request
+// beyond what net/http and the runtime need: bodies are decoded by
+// inference.DecodeInferRequest into pooled per-request buffers
+// (scratch.go), the answer is written by hand into a pooled buffer
+// (encode.go), the request timeout arms no timer unless a request has to
+// wait (deadline.go), routes are wrapped once at start-up rather than by
+// per-request echo middleware (middleware.go), and metrics series are
+// resolved once per label set (metrics.go). BenchmarkInferOverhead and
+// BenchmarkInferHandler* measure it.
 package api

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,12 @@ type Metrics struct {
 	latency    *prometheus.HistogramVec
 	errors     *prometheus.CounterVec
 	http       *prometheus.CounterVec
+
+	// httpSeries (httpKey → prometheus.Counter) and versionSeries
+	// (versionKey → *versionSeries) cache resolved children of the vectors
+	// above for the per-request paths.
+	httpSeries    sync.Map
+	versionSeries sync.Map
 }
 
 // NewMetrics creates the registry with the Go and process collectors.
@@ -60,19 +67,43 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-// Observe implements runtime.Observer.
+// versionKey names one model version's series.
+type versionKey struct{ model, version string }
+
+// versionSeries are one model version's success series, resolved once.
+type versionSeries struct {
+	ok, cached prometheus.Counter
+	latency    prometheus.Observer
+}
+
+func (m *Metrics) seriesOf(model, version string) *versionSeries {
+	k := versionKey{model, version}
+	if s, ok := m.versionSeries.Load(k); ok {
+		return s.(*versionSeries)
+	}
+	s := &versionSeries{
+		ok:      m.inferences.WithLabelValues(model, version, "ok"),
+		cached:  m.inferences.WithLabelValues(model, version, "cached"),
+		latency: m.latency.WithLabelValues(model, version),
+	}
+	actual, _ := m.versionSeries.LoadOrStore(k, s)
+	return actual.(*versionSeries)
+}
+
+// Observe implements runtime.Observer. Successes use the version's
+// resolved series; failures are rare and look their labels up.
 func (m *Metrics) Observe(e runtime.Event) {
-	result := runtime.ErrorKind(e.Err)
-	switch {
-	case result == "" && e.Cached:
-		result = "cached"
-	case result == "":
-		result = "ok"
+	if e.Err != nil {
+		m.inferences.WithLabelValues(e.Model, e.Version, runtime.ErrorKind(e.Err)).Inc()
+		return
 	}
-	m.inferences.WithLabelValues(e.Model, e.Version, result).Inc()
-	if e.Err == nil {
-		m.latency.WithLabelValues(e.Model, e.Version).Observe(e.Latency.Seconds())
+	s := m.seriesOf(e.Model, e.Version)
+	if e.Cached {
+		s.cached.Inc()
+	} else {
+		s.ok.Inc()
 	}
+	s.latency.Observe(e.Latency.Seconds())
 }
 
 func (m *Metrics) countError(model, kind string) {
@@ -88,21 +119,37 @@ func (m *Metrics) attach(rt *runtime.Runtime) error {
 	return nil
 }
 
-// countRequests counts every request by route pattern (not raw path, so
-// the label set stays bounded).
-func (s *Server) countRequests(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		err := next(c)
-		if err != nil {
-			c.Error(err)
-		}
-		route := c.Path()
-		if route == "" {
-			route = "unmatched"
-		}
-		s.opts.Metrics.http.WithLabelValues(route, c.Request().Method, strconv.Itoa(c.Response().Status)).Inc()
-		return nil
+// countRequest counts a finished request by route pattern (not raw path,
+// so the label set stays bounded).
+func (s *Server) countRequest(c echo.Context) {
+	route := c.Path()
+	if route == "" {
+		route = "unmatched"
 	}
+	s.opts.Metrics.httpCounter(route, c.Request().Method, c.Response().Status).Inc()
+}
+
+// httpKey names one edgefleet_agent_http_requests_total series.
+type httpKey struct {
+	route, method string
+	code          int
+}
+
+// httpCounter returns the request counter of a route, method and status,
+// resolving its labels once: label lookups hash every value, and this
+// runs on every request. Only standard methods are remembered, since
+// clients choose the method string.
+func (m *Metrics) httpCounter(route, method string, code int) prometheus.Counter {
+	k := httpKey{route, method, code}
+	if c, ok := m.httpSeries.Load(k); ok {
+		return c.(prometheus.Counter)
+	}
+	c := m.http.WithLabelValues(route, method, strconv.Itoa(code))
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		m.httpSeries.Store(k, c)
+	}
+	return c
 }
 
 // runtimeCollector reads the runtime's live state at scrape time.

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"github.com/edgefleet/edgefleet/agent/internal/runtime"
 )
@@ -44,9 +43,13 @@ type Options struct {
 
 // Server is the local API.
 type Server struct {
-	opts Options
-	log  *slog.Logger
-	e    *echo.Echo
+	opts    Options
+	log     *slog.Logger
+	e       *echo.Echo
+	scratch scratchPool
+	headers *headerValues
+	// closed is a closed channel, the Done of released contexts.
+	closed chan struct{}
 }
 
 // New builds the API's routes.
@@ -63,37 +66,44 @@ func New(opts Options) (*Server, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	s := &Server{opts: opts, log: opts.Logger}
+	s := &Server{opts: opts, log: opts.Logger, headers: newHeaderValues(), closed: make(chan struct{})}
+	close(s.closed)
 	if err := opts.Metrics.attach(opts.Runtime); err != nil {
 		return nil, err
 	}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.HTTPErrorHandler = s.handleEchoError
-	e.Use(middleware.Recover(), s.countRequests)
+	e.HTTPErrorHandler = s.answerUnrouted
+	// Every route is wrapped once here rather than with e.Use or group
+	// middleware, which echo re-applies (allocating) on every request.
+	route := s.instrument
+	limited := func(h echo.HandlerFunc) echo.HandlerFunc { return s.instrument(s.limitBody(h)) }
 
-	e.GET("/v2", s.serverMetadata)
-	e.GET("/v2/health/live", s.live)
-	e.GET("/v2/health/ready", s.ready)
-	e.GET("/metrics", echo.WrapHandler(opts.Metrics.Handler()))
+	e.GET("/v2", route(s.serverMetadata))
+	e.GET("/v2/health/live", route(s.live))
+	e.GET("/v2/health/ready", route(s.ready))
+	e.GET("/metrics", route(echo.WrapHandler(opts.Metrics.Handler())))
 
-	inf := e.Group("", s.limitBody)
-	inf.GET("/v2/models/:name", s.modelMetadata)
-	inf.GET("/v2/models/:name/versions/:version", s.modelMetadata)
-	inf.GET("/v2/models/:name/ready", s.modelReady)
-	inf.GET("/v2/models/:name/versions/:version/ready", s.modelReady)
-	inf.POST("/v2/models/:name/infer", s.infer)
-	inf.POST("/v2/models/:name/versions/:version/infer", s.infer)
+	e.GET("/v2/models/:name", limited(s.modelMetadata))
+	e.GET("/v2/models/:name/versions/:version", limited(s.modelMetadata))
+	e.GET("/v2/models/:name/ready", limited(s.modelReady))
+	e.GET("/v2/models/:name/versions/:version/ready", limited(s.modelReady))
+	e.POST("/v2/models/:name/infer", limited(s.infer))
+	e.POST("/v2/models/:name/versions/:version/infer", limited(s.infer))
 	// TF Serving puts the method after a colon ("/v1/models/m:predict"),
 	// which echo cannot route, so the last parameter carries it.
-	inf.GET("/v1/models/:name", s.modelStatus)
-	inf.GET("/v1/models/:name/versions/:version", s.modelStatus)
-	inf.POST("/v1/models/:name", s.predict)
-	inf.POST("/v1/models/:name/versions/:version", s.predict)
+	e.GET("/v1/models/:name", limited(s.modelStatus))
+	e.GET("/v1/models/:name/versions/:version", limited(s.modelStatus))
+	e.POST("/v1/models/:name", limited(s.predict))
+	e.POST("/v1/models/:name/versions/:version", limited(s.predict))
+	// Catch-alls, as a middleware group would register: any other path
+	// or method gets a counted JSON 404 (not echo's 405).
+	e.RouteNotFound("", limited(echo.NotFoundHandler))
+	e.RouteNotFound("/*", limited(echo.NotFoundHandler))
 
 	if opts.Admin != nil {
-		e.Any("/admin/v1/*", echo.WrapHandler(opts.Admin))
+		e.Any("/admin/v1/*", route(echo.WrapHandler(opts.Admin)))
 	}
 	s.e = e
 	return s, nil
@@ -101,19 +111,6 @@ func New(opts Options) (*Server, error) {
 
 // Handler returns the API as an http.Handler (tests use httptest with it).
 func (s *Server) Handler() http.Handler { return s.e }
-
-// limitBody caps the request body; reads beyond it fail with
-// *http.MaxBytesError, which fail() turns into 413.
-func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		req := c.Request()
-		if req.ContentLength > s.opts.BodyLimit {
-			return s.fail(c, "", &http.MaxBytesError{Limit: s.opts.BodyLimit})
-		}
-		req.Body = http.MaxBytesReader(c.Response(), req.Body, s.opts.BodyLimit)
-		return next(c)
-	}
-}
 
 // Timeouts are the http.Server's slow-client protections.
 type Timeouts struct {

@@ -8,6 +8,7 @@ package memo
 import (
 	"container/list"
 	"encoding/binary"
+	"strings"
 	"sync"
 )
 
@@ -58,20 +59,23 @@ func New(maxEntries int, maxBytes int64) *Cache {
 
 // Key builds the cache key of a model blob's sha256 and its raw input
 // tensors. Each input is length-prefixed so that different splits of the
-// same bytes never collide.
+// same bytes never collide. The inputs are copied once, straight into the
+// key's string.
 func Key(modelSHA256 string, inputs [][]byte) string {
 	n := len(modelSHA256) + 1
 	for _, in := range inputs {
 		n += binary.MaxVarintLen64 + len(in)
 	}
-	b := make([]byte, 0, n)
-	b = append(b, modelSHA256...)
-	b = append(b, 0)
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(modelSHA256)
+	b.WriteByte(0)
+	var prefix [binary.MaxVarintLen64]byte
 	for _, in := range inputs {
-		b = binary.AppendUvarint(b, uint64(len(in)))
-		b = append(b, in...)
+		b.Write(binary.AppendUvarint(prefix[:0], uint64(len(in))))
+		b.Write(in)
 	}
-	return string(b)
+	return b.String()
 }
 
 // Get returns the outputs stored under key and marks them recently used.

@@ -92,3 +92,12 @@ func TestConcurrent(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 }
+
+// TestKeyCopiesOnce checks Key allocates only the key itself, however
+// large the inputs.
+func TestKeyCopiesOnce(t *testing.T) {
+	inputs := [][]byte{make([]byte, 64<<10), {1, 2, 3}}
+	if n := testing.AllocsPerRun(20, func() { _ = Key("sha", inputs) }); n != 1 {
+		t.Fatalf("%v allocations per key, want 1", n)
+	}
+}
