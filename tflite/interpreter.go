@@ -4,15 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/kernel"
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
 
 // Options configure an Interpreter.
 type Options struct {
 	// Threads is the number of goroutines kernels may use; 0 means one.
-	// The current kernels are single-threaded and ignore it.
+	// With more than one, NewInterpreter starts Threads-1 helper
+	// goroutines that live until the Interpreter is garbage collected;
+	// CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED split their work
+	// across them.
 	Threads int
 	// MemoryLimit caps the activation arena in bytes; 0 means no cap.
 	// NewInterpreter fails with ErrMemoryLimit when the model needs more.
@@ -27,6 +32,7 @@ type Interpreter struct {
 	arena   []byte
 	tensors []tensor.Tensor // this interpreter's tensors, bound to arena
 	ops     []kernel.Op
+	pool    *parallel.Pool // nil when single-threaded
 	inputs  []*Tensor
 	outputs []*Tensor
 }
@@ -65,8 +71,15 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 			t.Data = []byte{} // empty tensors, or ones no operator touches
 		}
 	}
+	if opts.Threads > 1 {
+		it.pool = parallel.New(opts.Threads)
+		// The helpers reference only the pool, so the interpreter can be
+		// collected; its cleanup then stops them.
+		runtime.AddCleanup(it, func(p *parallel.Pool) { p.Close() }, it.pool)
+	}
 	for i := range m.exec {
 		n := m.exec[i].node(it.tensors)
+		n.Pool, n.Consts = it.pool, m.consts
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return nil, fmt.Errorf("tflite: new interpreter: op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)

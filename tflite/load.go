@@ -44,7 +44,7 @@ func Load(buf []byte) (m *Model, err error) {
 			err = fmt.Errorf("tflite: load: %w: %w: panic: %v", ErrInvalidModel, errPanic, p)
 		}
 	}()
-	l := &loader{r: newFBReader(buf), m: &Model{buf: buf}}
+	l := &loader{r: newFBReader(buf), m: &Model{buf: buf, consts: kernel.NewConstCache()}}
 	if err := l.load(); err != nil {
 		return nil, fmt.Errorf("tflite: load: %w", err)
 	}
@@ -237,6 +237,7 @@ func (l *loader) graphIO(idx []int32, kind string) ([]int, error) {
 func (l *loader) prepareOps() error {
 	for i := range l.m.exec {
 		n := l.m.exec[i].node(l.m.tensors)
+		n.Consts = l.m.consts
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return fmt.Errorf("op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)

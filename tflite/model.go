@@ -15,6 +15,7 @@ package tflite
 import (
 	"maps"
 
+	"github.com/edgefleet/edgefleet/tflite/internal/kernel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -80,6 +81,9 @@ type Model struct {
 	exec       []opNode // the operators Invoke runs: ops minus folded constants
 	plan       arenaPlan
 	signatures []Signature
+	// consts holds what kernels derive from constant tensors (packed
+	// weights), built by Load's prepare and shared by every interpreter.
+	consts *kernel.ConstCache
 }
 
 // opNode is one operator with its tensor indices resolved and validated.

@@ -86,7 +86,11 @@ func newConv2D(n *Node, opts Conv2DOptions) (Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &conv2DFloat{n: n, g: g, in: in, filter: filter, bias: bias, out: out, actMin: lo, actMax: hi}, nil
+		ref := &conv2DFloat{n: n, g: g, in: in, filter: filter, bias: bias, out: out, actMin: lo, actMax: hi}
+		if fast := newConv2DFloatGemm(ref); fast != nil {
+			return fast, nil
+		}
+		return ref, nil
 	case tensor.Int8:
 		return newConv2DQuant[int8](n, opts, g, perChannelRule, true)
 	case tensor.Uint8:
@@ -227,7 +231,7 @@ func (o *conv2DFloat) Eval() error {
 							x := in[ip : ip+g.inC]
 							w := f[fp : fp+len(x)]
 							for c, xv := range x {
-								acc += xv * w[c]
+								acc += float32(xv * w[c]) // no FMA: see gemm_float.go
 							}
 						}
 					}

@@ -21,10 +21,15 @@ type conv2DGemm[T quantElem] struct {
 	p         *packedInt
 	pool      *parallel.Pool
 	k         int // filterH·filterW·inC
+	lda       int // im2col row stride (p.lda)
 	pixels    int // batches·outH·outW
 	blockRows int
 	splitN    int // parts per pixel block (channel-group slices)
 	scratch   []int16
+	widen     func([]int16, []T, int16) // convWiden or its SIMD form
+	// pointwise marks 1×1, stride 1 convolutions whose im2col rows are
+	// the input rows themselves (no padding, k = lda).
+	pointwise bool
 
 	// Bound by Eval for RunParts.
 	inData  []T
@@ -41,31 +46,35 @@ const convBlockBytes = 48 << 10
 func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 	n, g := ref.n, ref.g
 	k := g.filterH * g.filterW * g.inC
-	p := constCached(n, "conv2d/packed-int", func() *packedInt {
-		p, ok := packInt(convElems[T](ref.filter), g.outC, k, ref.q.filterOffset)
-		if !ok {
-			return nil
-		}
-		return p
-	})
+	p := cachedPackInt(n, "conv2d/packed-int", convElems[T](ref.filter), g.outC, k, ref.q.filterOffset)
 	if p == nil {
 		return nil
 	}
 	o := &conv2DGemm[T]{
 		ref: ref, n: n, g: g, q: ref.q, in: ref.in, out: ref.out, bias: ref.bias, p: p,
-		pool: n.Pool, k: k, pixels: g.batches * g.outH * g.outW,
+		pool: n.Pool, k: k, lda: p.lda, pixels: g.batches * g.outH * g.outW,
 	}
-	o.epi = intEpilogue{q: &o.q, bias: make([]int32, g.outC)}
+	o.pointwise = g.filterH == 1 && g.filterW == 1 && g.strideH == 1 && g.strideW == 1 &&
+		g.outH == g.inH && g.outW == g.inW && o.lda == k
+	o.widen = convWiden[T]
+	if p.simd {
+		o.widen = convWidenSIMD[T]
+	}
+	o.epi = newIntEpilogue(&o.q, g.outC, isUnsigned[T]())
 	if ref.bias != nil && len(ref.bias.Data) > 0 && ref.bias.Const {
-		copy(o.epi.bias, ref.bias.Int32())
+		o.epi.setBias(ref.bias.Int32())
 	}
-	o.blockRows = min(max(3, convBlockBytes/(2*k)/3*3), max(3, (o.pixels+2)/3*3))
+	o.blockRows = min(max(12, convBlockBytes/(2*o.lda)/12*12), max(12, (o.pixels+11)/12*12))
+	if workers := o.pool.Workers(); workers > 1 {
+		// Several blocks per worker, so that they finish together.
+		o.blockRows = min(o.blockRows, max(12, (o.pixels/(4*workers)+11)/12*12))
+	}
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.splitN = 1
 	if workers := o.pool.Workers(); workers > 1 && blocks < 2*workers {
 		o.splitN = min(workers, p.groups())
 	}
-	o.scratch = make([]int16, o.pool.Workers()*o.blockRows*k)
+	o.scratch = make([]int16, o.pool.Workers()*o.blockRows*o.lda)
 	return o
 }
 
@@ -78,7 +87,7 @@ func (o *conv2DGemm[T]) Eval() error {
 	}
 	if o.bias != nil && !o.bias.Const {
 		// A computed bias is read afresh each run.
-		copy(o.epi.bias, o.bias.Int32())
+		o.epi.setBias(o.bias.Int32())
 	}
 	o.inData, o.outData = convElems[T](o.in), convElems[T](o.out)
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
@@ -89,25 +98,29 @@ func (o *conv2DGemm[T]) Eval() error {
 // RunParts computes parts [lo, hi): part = block·splitN + slice.
 func (o *conv2DGemm[T]) RunParts(w, lo, hi int) {
 	groups := o.p.groups()
-	a := o.scratch[w*o.blockRows*o.k : (w+1)*o.blockRows*o.k]
+	a := o.scratch[w*o.blockRows*o.lda : (w+1)*o.blockRows*o.lda]
 	lastBlock := -1
 	for part := lo; part < hi; part++ {
 		blk, slice := part/o.splitN, part%o.splitN
 		m0 := blk * o.blockRows
 		rows := min(o.blockRows, o.pixels-m0)
 		if blk != lastBlock {
-			o.im2col(a[:rows*o.k], m0, rows)
+			o.im2col(a[:rows*o.lda], m0, rows)
 			lastBlock = blk
 		}
 		gLo, gHi := slice*groups/o.splitN, (slice+1)*groups/o.splitN
-		gemmInt(a[:rows*o.k], rows, o.p, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC])
+		gemmInt(a[:rows*o.lda], rows, o.p, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC])
 	}
 }
 
 // im2col writes rows output pixels starting at pixel m0 as rows of k
-// input values (tap-major: filter row, filter column, channel — the
-// filter's own layout), each plus the input offset, padding taps 0.
+// input values plus the input offset, padding taps 0.
 func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
+	if o.pointwise {
+		// Output pixels are input pixels: the block is one contiguous run.
+		o.widen(dst[:rows*o.k], o.inData[m0*o.k:(m0+rows)*o.k], int16(o.q.inputOffset))
+		return
+	}
 	g := &o.g
 	in := o.inData
 	off := int16(o.q.inputOffset)
@@ -119,7 +132,8 @@ func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
 		oy, ox := rem/g.outW, rem%g.outW
 		iy0, ix0 := oy*g.strideH-g.padH, ox*g.strideW-g.padW
 		taps, cols := g.rowTaps[oy], g.colTaps[ox]
-		row := dst[r*o.k : (r+1)*o.k]
+		row := dst[r*o.lda : (r+1)*o.lda]
+		clear(row[o.k:])
 		for fy := 0; fy < g.filterH; fy++ {
 			d := row[fy*rowLen : (fy+1)*rowLen]
 			if fy < taps.lo || fy >= taps.hi {
@@ -132,12 +146,64 @@ func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
 			if g.dilationW == 1 {
 				// In-bounds taps of one filter row are contiguous input.
 				src := in[(base+ix0+cols.lo)*g.inC : (base+ix0+cols.hi)*g.inC]
-				convWiden(d[cols.lo*g.inC:cols.hi*g.inC], src, off)
+				d := d[cols.lo*g.inC : cols.hi*g.inC]
+				if len(src) >= 16 {
+					o.widen(d, src, off)
+					continue
+				}
+				// Short runs (few channels) are cheaper inline than a call.
+				d = d[:len(src)]
+				for i, v := range src {
+					d[i] = int16(v) + off
+				}
 				continue
 			}
 			for fx := cols.lo; fx < cols.hi; fx++ {
-				src := in[(base+ix0+fx*g.dilationW)*g.inC : (base+ix0+fx*g.dilationW+1)*g.inC]
-				convWiden(d[fx*g.inC:(fx+1)*g.inC], src, off)
+				p := base + ix0 + fx*g.dilationW
+				convWiden(d[fx*g.inC:(fx+1)*g.inC], in[p*g.inC:(p+1)*g.inC], off)
+			}
+		}
+	}
+}
+
+// convIm2col (float32; conv2DGemm.im2col is its quantized twin) unrolls
+// rows output pixels starting at pixel m0 into rows of
+// filterH·filterW·inC values, tap-major (filter row, filter column,
+// channel — the filter's own layout). widen converts one run of input
+// channels, adding off; taps outside the input are the zero value, which
+// equals TFLite skipping them (quantized: the offset input zero point is
+// 0; float: adding 0·w leaves a sum unchanged).
+// Rows are lda apart; values past k in a row are zeroed.
+func convIm2col[S, D any](g *convGeometry, dst []D, lda int, in []S, m0, rows int, off D, widen func([]D, []S, D)) {
+	plane := g.outH * g.outW
+	rowLen := g.filterW * g.inC
+	k := g.filterH * rowLen
+	for r := 0; r < rows; r++ {
+		m := m0 + r
+		b, rem := m/plane, m%plane
+		oy, ox := rem/g.outW, rem%g.outW
+		iy0, ix0 := oy*g.strideH-g.padH, ox*g.strideW-g.padW
+		taps, cols := g.rowTaps[oy], g.colTaps[ox]
+		row := dst[r*lda : r*lda+k]
+		clear(dst[r*lda+k : (r+1)*lda])
+		for fy := 0; fy < g.filterH; fy++ {
+			d := row[fy*rowLen : (fy+1)*rowLen]
+			if fy < taps.lo || fy >= taps.hi {
+				clear(d)
+				continue
+			}
+			base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
+			clear(d[:cols.lo*g.inC])
+			clear(d[cols.hi*g.inC:])
+			if g.dilationW == 1 {
+				// In-bounds taps of one filter row are contiguous input.
+				src := in[(base+ix0+cols.lo)*g.inC : (base+ix0+cols.hi)*g.inC]
+				widen(d[cols.lo*g.inC:cols.hi*g.inC], src, off)
+				continue
+			}
+			for fx := cols.lo; fx < cols.hi; fx++ {
+				p := base + ix0 + fx*g.dilationW
+				widen(d[fx*g.inC:(fx+1)*g.inC], in[p*g.inC:(p+1)*g.inC], off)
 			}
 		}
 	}
@@ -150,3 +216,6 @@ func convWiden[T quantElem](dst []int16, src []T, off int16) {
 		dst[i] = int16(v) + off
 	}
 }
+
+// reference returns the plain loop this kernel must match bit for bit.
+func (o *conv2DGemm[T]) reference() Op { return o.ref }

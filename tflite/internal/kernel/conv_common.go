@@ -26,6 +26,11 @@ func convElems[T quantElem](t *tensor.Tensor) []T {
 	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(t.Data))), len(t.Data))
 }
 
+// copyBytes copies min(len) bytes of src into dst viewed as bytes.
+func copyBytes[T quantElem](dst []T, src []byte) {
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)), src)
+}
+
 // convSpatial holds the padding, stride and dilation options of a
 // convolution before they are checked.
 type convSpatial struct {
@@ -314,7 +319,15 @@ func convClamp(v, lo, hi int32) int32 {
 	return min(max(v, lo), hi)
 }
 
-// convClampFloat limits v to [lo, hi].
+// convClampFloat limits v to [lo, hi] as TFLite's std::min(std::max(v,
+// lo), hi) does: NaN passes through and −0 stays −0 (Go's min/max would
+// turn max(−0, 0) into +0, and are slower).
 func convClampFloat(v, lo, hi float32) float32 {
-	return min(max(v, lo), hi)
+	if v < lo {
+		v = lo
+	}
+	if hi < v {
+		v = hi
+	}
+	return v
 }

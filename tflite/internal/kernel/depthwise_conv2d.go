@@ -95,7 +95,11 @@ func newDepthwiseConv2D(n *Node, opts DepthwiseConv2DOptions) (Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &depthwiseFloat{n: n, g: g, mult: mult, in: in, filter: filter, bias: bias, out: out, actMin: lo, actMax: hi}, nil
+		ref := &depthwiseFloat{n: n, g: g, mult: mult, in: in, filter: filter, bias: bias, out: out, actMin: lo, actMax: hi}
+		if fast := newDepthwiseFloatFast(ref); fast != nil {
+			return fast, nil
+		}
+		return ref, nil
 	case tensor.Int8:
 		return newDepthwiseQuant[int8](n, opts, g, mult, perChannelRule, true)
 	case tensor.Uint8:
@@ -123,6 +127,9 @@ func newDepthwiseQuant[T quantElem](n *Node, opts DepthwiseConv2DOptions, g conv
 		return nil, err
 	}
 	ref := &depthwiseQuant[T]{n: n, g: g, q: q, mult: mult, in: in, filter: filter, bias: bias, out: out}
+	if asConv := newDepthwiseAsConv(ref); asConv != nil {
+		return asConv, nil
+	}
 	if fast := newDepthwiseFast(ref); fast != nil {
 		return fast, nil
 	}
@@ -229,7 +236,7 @@ func (o *depthwiseFloat) Eval() error {
 							inRow := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
 							fRow := fy * g.filterW
 							for fx := cols.lo; fx < cols.hi; fx++ {
-								acc += in[(inRow+ix0+fx*g.dilationW)*g.inC+ic] * filter[(fRow+fx)*g.outC+oc]
+								acc += float32(in[(inRow+ix0+fx*g.dilationW)*g.inC+ic] * filter[(fRow+fx)*g.outC+oc]) // no FMA: see gemm_float.go
 							}
 						}
 						if bias != nil {

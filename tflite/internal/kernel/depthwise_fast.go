@@ -1,14 +1,16 @@
 package kernel
 
 import (
-	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
+	"unsafe"
+
 	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
 
-// depthwiseFast runs a quantized DEPTHWISE_CONV_2D with depth multiplier 1
-// channel-innermost: every filter tap multiplies one contiguous run of
-// input channels by one contiguous run of weights. Weights are widened to
+// depthwiseFast runs a quantized DEPTHWISE_CONV_2D channel-innermost:
+// every filter tap multiplies one contiguous run of input channels by one
+// contiguous run of weights (with a depth multiplier M, input channel ic
+// feeds output channels ic·M..ic·M+M-1). Weights are widened to
 // int32 with the filter offset added, once per Model.
 //
 // For a pixel whose taps all lie inside the input (almost every pixel),
@@ -18,17 +20,27 @@ import (
 // which skips the padding taps exactly as TFLite does. Output rows are the
 // parts split across the worker pool.
 type depthwiseFast[T quantElem] struct {
-	ref     *depthwiseQuant[T] // the reference loop, for tests
-	n       *Node
-	g       convGeometry
-	q       convQuant
+	ref *depthwiseQuant[T] // the reference loop, for tests
+	n   *Node
+	g   convGeometry
+	q   convQuant
+	rq  []requantizer
+	// simd selects requant16 for full blocks of 16 channels; the bias is
+	// already in the sums, so blocks carry none.
+	simd    bool
+	blocks  []rqBlock
+	rc      rqConsts
 	in, out *tensor.Tensor
 	bias    *tensor.Tensor
 	consts  *depthwiseConsts
 	pool    *parallel.Pool
+	mult    int     // depth multiplier
 	biasIn  []int32 // bias for border pixels
 	biasAll []int32 // bias + inputOffset·Σ_taps w, for interior pixels
-	acc     []int32 // per worker, inC entries
+	acc     []int32 // per worker, accStride entries
+	// accStride is outC rounded up to 16, so the SIMD requantizer can
+	// read a whole block past the last channel.
+	accStride int
 
 	inData  []T
 	outData []T
@@ -38,13 +50,43 @@ type depthwiseFast[T quantElem] struct {
 type depthwiseConsts struct {
 	w      []int32 // [tap][channel], filter + filterOffset
 	tapSum []int32 // per channel Σ_taps w
+	w3     []int16 // 3×3 filters: the pair-interleaved layout of packDepthwise3x3
 }
 
-// newDepthwiseFast returns the fast kernel for multiplier 1, nil otherwise.
-func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
-	if ref.mult != 1 {
-		return nil
+// dw3x3BlockWeights is the int16 count per 16-channel block of w3: five
+// tap pairs × two halves × sixteen values.
+const dw3x3BlockWeights = 5 * 2 * 16
+
+// packDepthwise3x3 lays a 3×3 filter's offset weights w ([9][C]) out for
+// the VPMADDWD kernel (depthwise_amd64.s): per block of 16 channels, per
+// tap pair (0,1) (2,3) (4,5) (6,7) (8,–), a "lo" half for channels 0-3 and
+// 8-11 then a "hi" half for 4-7 and 12-15, each lane holding the pair's
+// two weights. The missing tenth tap is 0.
+func packDepthwise3x3(w []int32, C int) []int16 {
+	blocks := C / 16
+	out := make([]int16, blocks*dw3x3BlockWeights)
+	for b := 0; b < blocks; b++ {
+		for pair := 0; pair < 5; pair++ {
+			for half := 0; half < 2; half++ {
+				for lane := 0; lane < 8; lane++ {
+					ch := b*16 + lane%4 + 8*(lane/4) + 4*half
+					for j := 0; j < 2; j++ {
+						tap := 2*pair + j
+						var v int32
+						if tap < 9 {
+							v = w[tap*C+ch]
+						}
+						out[((b*5+pair)*2+half)*16+2*lane+j] = int16(v)
+					}
+				}
+			}
+		}
 	}
+	return out
+}
+
+// newDepthwiseFast prepares the fast kernel.
+func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 	n, g := ref.n, ref.g
 	c := constCached(n, "depthwise/int32", func() *depthwiseConsts {
 		f := convElems[T](ref.filter)
@@ -54,12 +96,22 @@ func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 			dc.w[i] = wv
 			dc.tapSum[i%g.outC] += wv
 		}
+		if g.filterH == 3 && g.filterW == 3 && ref.mult == 1 && intSIMD() {
+			dc.w3 = packDepthwise3x3(dc.w, g.outC)
+		}
 		return dc
 	})
 	o := &depthwiseFast[T]{
-		ref: ref, n: n, g: g, q: ref.q, in: ref.in, out: ref.out, bias: ref.bias, consts: c, pool: n.Pool,
-		biasIn: make([]int32, g.outC), biasAll: make([]int32, g.outC),
-		acc: make([]int32, n.Pool.Workers()*g.outC),
+		ref: ref, n: n, g: g, q: ref.q, in: ref.in, out: ref.out, bias: ref.bias, consts: c, pool: n.Pool, mult: ref.mult,
+		rq: requantizers(&ref.q), biasIn: make([]int32, g.outC), biasAll: make([]int32, g.outC),
+		accStride: (g.outC + 15) &^ 15,
+	}
+	o.acc = make([]int32, n.Pool.Workers()*o.accStride)
+	o.simd = intSIMD()
+	o.blocks = newRQBlocks(o.rq, nil)
+	o.rc = rqConsts{outOff: o.q.outputOffset, actMin: o.q.actMin, actMax: o.q.actMax}
+	if isUnsigned[T]() {
+		o.rc.unsigned = 1
 	}
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
 		o.setBias(ref.bias.Int32())
@@ -98,8 +150,8 @@ func (o *depthwiseFast[T]) Eval() error {
 // RunParts computes output rows [lo, hi) (row = batch·outH + oy).
 func (o *depthwiseFast[T]) RunParts(w, lo, hi int) {
 	g := &o.g
-	C := g.inC
-	acc := o.acc[w*C : (w+1)*C]
+	C := g.outC
+	acc := o.acc[w*o.accStride : (w+1)*o.accStride]
 	fullRows := convTapRange{0, g.filterH}
 	for r := lo; r < hi; r++ {
 		b, oy := r/g.outH, r%g.outH
@@ -109,7 +161,7 @@ func (o *depthwiseFast[T]) RunParts(w, lo, hi int) {
 			cols := g.colTaps[ox]
 			interior := rows == fullRows && cols.lo == 0 && cols.hi == g.filterW
 			switch {
-			case interior && g.filterH == 3 && g.filterW == 3:
+			case interior && g.filterH == 3 && g.filterW == 3 && o.mult == 1:
 				o.interior3x3(acc, b, oy, ox)
 			case interior:
 				copy(acc, o.biasAll)
@@ -133,11 +185,20 @@ func (o *depthwiseFast[T]) accumulate(acc []int32, b, oy, ox int, rows, cols con
 		for fx := cols.lo; fx < cols.hi; fx++ {
 			p := base + ix0 + fx*g.dilationW
 			x := o.inData[p*C : (p+1)*C]
-			wt := o.consts.w[(fy*g.filterW+fx)*C : (fy*g.filterW+fx+1)*C]
+			t := fy*g.filterW + fx
+			if o.mult != 1 {
+				depthwiseTapMult(acc, x, o.consts.w[t*g.outC:(t+1)*g.outC], off, o.mult)
+				continue
+			}
+			wt := o.consts.w[t*C : (t+1)*C]
 			acc := acc[:len(x)]
 			wt = wt[:len(x)]
-			for c, v := range x {
-				acc[c] += (int32(v) + off) * wt[c]
+			c0 := 0
+			if o.simd {
+				c0 = dwTapSIMD(acc, x, wt, off)
+			}
+			for c := c0; c < len(x); c++ {
+				acc[c] += (int32(x[c]) + off) * wt[c]
 			}
 		}
 	}
@@ -152,6 +213,13 @@ func (o *depthwiseFast[T]) interior3x3(acc []int32, b, oy, ox int) {
 	dy, dx := g.dilationH*g.inW*C, g.dilationW*C
 	p := ((b*g.inH+iy)*g.inW + ix) * C
 	in := o.inData
+	c0 := 0
+	if o.simd {
+		c0 = dw3x3SIMD(in, p, dx, dy, o.consts.w, o.consts.w3, C, o.biasAll, acc)
+		if c0 == C {
+			return
+		}
+	}
 	x0, x1, x2 := in[p:p+C], in[p+dx:p+dx+C], in[p+2*dx:p+2*dx+C]
 	p += dy
 	x3, x4, x5 := in[p:p+C], in[p+dx:p+dx+C], in[p+2*dx:p+2*dx+C]
@@ -161,7 +229,7 @@ func (o *depthwiseFast[T]) interior3x3(acc []int32, b, oy, ox int) {
 	w0, w1, w2, w3, w4, w5, w6, w7, w8 := w[0:C], w[C:2*C], w[2*C:3*C], w[3*C:4*C], w[4*C:5*C], w[5*C:6*C], w[6*C:7*C], w[7*C:8*C], w[8*C:9*C]
 	bias := o.biasAll[:C]
 	acc = acc[:C]
-	for c := range acc {
+	for c := c0; c < C; c++ {
 		acc[c] = bias[c] +
 			int32(x0[c])*w0[c] + int32(x1[c])*w1[c] + int32(x2[c])*w2[c] +
 			int32(x3[c])*w3[c] + int32(x4[c])*w4[c] + int32(x5[c])*w5[c] +
@@ -172,10 +240,42 @@ func (o *depthwiseFast[T]) interior3x3(acc []int32, b, oy, ox int) {
 // store requantizes one pixel's accumulators into its output channels.
 func (o *depthwiseFast[T]) store(dst []T, acc []int32) {
 	q := &o.q
+	c0 := 0
+	if o.simd {
+		if full := len(dst) / 16; full > 0 {
+			requant16(&acc[0], full, &o.blocks[0], rqBlockSize, (*byte)(unsafe.Pointer(&dst[0])), 16, &o.rc)
+			c0 = full * 16
+		}
+		if c0 < len(dst) {
+			// The partial last block reads the accumulator's padding lanes
+			// (accStride) and lands in scratch first.
+			_ = acc[c0+15]
+			var part [16]byte
+			requant16(&acc[c0], 1, &o.blocks[c0/16], 0, &part[0], 0, &o.rc)
+			copyBytes(dst[c0:], part[:])
+			return
+		}
+	}
 	acc = acc[:len(dst)]
-	mul, sh := q.multiplier[:len(dst)], q.shift[:len(dst)]
-	for c := range dst {
-		v := fixedpoint.MultiplyByQuantizedMultiplier(acc[c], mul[c], sh[c])
+	rq := o.rq[:len(dst)]
+	for c := c0; c < len(dst); c++ {
+		v := rq[c].apply(acc[c])
 		dst[c] = T(convClamp(v+q.outputOffset, q.actMin, q.actMax))
+	}
+}
+
+// reference returns the plain loop this kernel must match bit for bit.
+func (o *depthwiseFast[T]) reference() Op { return o.ref }
+
+// depthwiseTapMult adds one tap for depth multiplier mult: output channel
+// ic·mult+m gets (x[ic] + off)·w[ic·mult+m].
+func depthwiseTapMult[T quantElem](acc []int32, x []T, w []int32, off int32, mult int) {
+	for ic, v := range x {
+		xv := int32(v) + off
+		a := acc[ic*mult : (ic+1)*mult]
+		wt := w[ic*mult : (ic+1)*mult][:len(a)]
+		for m := range a {
+			a[m] += xv * wt[m]
+		}
 	}
 }

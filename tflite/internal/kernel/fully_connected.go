@@ -86,7 +86,11 @@ func newFullyConnected(n *Node, opts FullyConnectedOptions) (Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &fcFloat{n: n, g: g, in: in, weights: weights, bias: bias, out: out, actMin: lo, actMax: hi}, nil
+		ref := &fcFloat{n: n, g: g, in: in, weights: weights, bias: bias, out: out, actMin: lo, actMax: hi}
+		if fast := newFCFloatGemm(ref); fast != nil {
+			return fast, nil
+		}
+		return ref, nil
 	case tensor.Int8:
 		return newFCQuant[int8](n, opts, g)
 	case tensor.Uint8:
@@ -154,7 +158,11 @@ func newFCQuant[T quantElem](n *Node, opts FullyConnectedOptions, g fcGeometry) 
 	if err != nil {
 		return nil, err
 	}
-	return &fcQuant[T]{n: n, g: g, q: q, in: in, weights: weights, bias: bias, out: out}, nil
+	ref := &fcQuant[T]{n: n, g: g, q: q, in: in, weights: weights, bias: bias, out: out}
+	if fast := newFCGemm(ref); fast != nil {
+		return fast, nil
+	}
+	return ref, nil
 }
 
 // fcQuant is a prepared quantized FULLY_CONNECTED.
@@ -230,7 +238,7 @@ func (o *fcFloat) Eval() error {
 			w := weights[u*g.depth : (u+1)*g.depth][:len(x)]
 			var acc float32
 			for d, xv := range x {
-				acc += xv * w[d]
+				acc += float32(xv * w[d]) // no FMA: see gemm_float.go
 			}
 			if bias != nil {
 				acc += bias[u]

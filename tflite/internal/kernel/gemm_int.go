@@ -1,7 +1,5 @@
 package kernel
 
-import "github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
-
 // This file is the portable integer GEMM behind quantized CONV_2D and
 // FULLY_CONNECTED: out[r][c] = requantize(Σ_k a[r][k]·w[c][k] + bias[c]).
 //
@@ -19,20 +17,89 @@ import "github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 // the bound (255·Σ|w| < 2³¹) per channel; a filter that could break it
 // (k ≳ 33000) is left to the reference loop.
 
-// intGroup is the number of output channels one packed tap holds: two
-// int64 words of two 32-bit lanes.
+// intGroup is the number of output channels one packed tap holds in the
+// portable layout: two int64 words of two 32-bit lanes.
 const intGroup = 4
 
-// packedInt is a quantized weight matrix [n][k] in the kernel's layout:
-// words[g·k+kk] holds tap kk of channels 4g..4g+3, channel 4g+j in word
-// j/2, lane j%2. Channels past n are zero. Immutable once built.
+// simdGroup is the number of output channels per block of the SIMD layout.
+const simdGroup = 16
+
+// packedInt is a quantized weight matrix [n][k] in a kernel's layout.
+// Portable: words[g·k+kk] holds tap kk of channels 4g..4g+3, channel 4g+j
+// in word j/2, lane j%2. SIMD: [n/16][k/2][16][2], taps padded to an even
+// count, in w8 (int8) when every offset weight fits, else w16 (int16, for
+// uint8 filters with a zero point). Channels past n and padding taps are
+// zero. Immutable once built.
 type packedInt struct {
 	n, k  int
+	lda   int  // row stride of A the kernel reads: k, or k rounded up to even for SIMD
+	simd  bool // which layout (and kernel) this is
 	words [][2]int64
+	w16   []int16
+	w8    []int8
 }
 
-// groups returns the number of 4-channel groups.
-func (p *packedInt) groups() int { return (p.n + intGroup - 1) / intGroup }
+// groupWidth is the number of channels per group of this layout.
+func (p *packedInt) groupWidth() int {
+	if p.simd {
+		return simdGroup
+	}
+	return intGroup
+}
+
+// groups returns the number of channel groups.
+func (p *packedInt) groups() int { return (p.n + p.groupWidth() - 1) / p.groupWidth() }
+
+// cachedPackInt packs a node's weights once per Model for the kernel the
+// CPU runs (see intSIMD); nil means only the reference loop can run them.
+func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filterOffset int32) *packedInt {
+	simd := intSIMD()
+	if simd {
+		kind += "/simd"
+	}
+	return constCached(n, kind, func() *packedInt {
+		if simd {
+			return packIntSIMD(w, rows, k, filterOffset)
+		}
+		p, ok := packInt(w, rows, k, filterOffset)
+		if !ok {
+			return nil
+		}
+		return p
+	})
+}
+
+// packIntSIMD packs w ([n][k]) with filterOffset added in the SIMD layout.
+// Its 32-bit accumulators wrap exactly as TFLite's, so no bound applies.
+func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32) *packedInt {
+	p := &packedInt{n: n, k: k, lda: (k + 1) &^ 1, simd: true}
+	kp := p.lda / 2
+	fitsInt8 := true
+	for _, v := range w[:n*k] {
+		if o := int32(v) + filterOffset; o < -128 || o > 127 {
+			fitsInt8 = false
+			break
+		}
+	}
+	size := p.groups() * kp * simdGroup * 2
+	if fitsInt8 {
+		p.w8 = make([]int8, size)
+	} else {
+		p.w16 = make([]int16, size)
+	}
+	for c := 0; c < n; c++ {
+		blk, ch := c/simdGroup, c%simdGroup
+		for kk, v := range w[c*k : (c+1)*k] {
+			i := ((blk*kp+kk/2)*simdGroup+ch)*2 + kk%2
+			if fitsInt8 {
+				p.w8[i] = int8(int32(v) + filterOffset)
+			} else {
+				p.w16[i] = int16(int32(v) + filterOffset)
+			}
+		}
+	}
+	return p
+}
 
 // swarMaxAbsInput bounds |a| = |input + inputOffset| for int8 and uint8.
 const swarMaxAbsInput = 255
@@ -40,7 +107,7 @@ const swarMaxAbsInput = 255
 // packInt packs weights w ([n][k] row-major) with filterOffset added. It
 // returns false when some channel could overflow a 32-bit lane.
 func packInt[T quantElem](w []T, n, k int, filterOffset int32) (*packedInt, bool) {
-	p := &packedInt{n: n, k: k}
+	p := &packedInt{n: n, k: k, lda: k}
 	p.words = make([][2]int64, p.groups()*k)
 	for c := 0; c < n; c++ {
 		g, j := c/intGroup, c%intGroup
@@ -100,10 +167,41 @@ func swar1x4(a0 []int16, b [][2]int64) (s0, s1 int64) {
 // fixed-point multiplier, output zero point, activation clamp.
 type intEpilogue struct {
 	q    *convQuant
-	bias []int32 // n entries (zeros when the op has no bias)
+	rq   []requantizer // per channel, from q
+	bias []int32       // n entries (zeros when the op has no bias)
+	// blocks and rc are the same parameters for the SIMD requantizer,
+	// per block of 16 channels (the last one padded).
+	blocks []rqBlock
+	rc     rqConsts
 }
 
-// store writes the (up to) four channels c0.. of one output row.
+// newIntEpilogue prepares the epilogue of n channels; unsigned marks
+// uint8 outputs.
+func newIntEpilogue(q *convQuant, n int, unsigned bool) intEpilogue {
+	e := intEpilogue{q: q, rq: requantizers(q), bias: make([]int32, n)}
+	e.rc = rqConsts{outOff: q.outputOffset, actMin: q.actMin, actMax: q.actMax}
+	if unsigned {
+		e.rc.unsigned = 1
+	}
+	e.blocks = newRQBlocks(e.rq, e.bias)
+	return e
+}
+
+// setBias installs the op's bias (nil: none) in both parameter sets.
+func (e *intEpilogue) setBias(b []int32) {
+	for c := range e.bias {
+		var v int32
+		if b != nil {
+			v = b[c]
+		}
+		e.bias[c] = v
+		if c/16 < len(e.blocks) {
+			e.blocks[c/16].bias[c%16] = v
+		}
+	}
+}
+
+// storeGroup writes the (up to) four channels c0.. of one output row.
 func storeGroup[T quantElem](e *intEpilogue, row []T, c0 int, s0, s1 int64) {
 	l0, h0 := swarLanes(s0)
 	l1, h1 := swarLanes(s1)
@@ -111,15 +209,18 @@ func storeGroup[T quantElem](e *intEpilogue, row []T, c0 int, s0, s1 int64) {
 	q := e.q
 	end := min(len(row), c0+intGroup)
 	for c := c0; c < end; c++ {
-		v := acc[c-c0] + e.bias[c]
-		v = fixedpoint.MultiplyByQuantizedMultiplier(v, q.multiplier[c], q.shift[c])
+		v := e.rq[c].apply(acc[c-c0] + e.bias[c])
 		row[c] = T(convClamp(v+q.outputOffset, q.actMin, q.actMax))
 	}
 }
 
 // gemmInt computes rows×n outputs for channel groups [gLo, gHi): a holds
-// rows rows of k values, out rows rows of n values.
+// rows rows of k values at stride p.lda, out rows rows of n values.
 func gemmInt[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e *intEpilogue, out []T) {
+	if p.simd {
+		gemmIntSIMD(a, rows, p, gLo, gHi, e, out)
+		return
+	}
 	k, n := p.k, p.n
 	for g := gLo; g < gHi; g++ {
 		b := p.words[g*k : (g+1)*k]

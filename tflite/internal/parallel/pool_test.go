@@ -63,3 +63,45 @@ func TestRunDoesNotAllocate(t *testing.T) {
 		t.Fatalf("Run allocates %v times", a)
 	}
 }
+
+// busyTask counts parts.
+type busyTask struct{ n atomic.Int64 }
+
+func (b *busyTask) RunParts(_, lo, hi int) { b.n.Add(int64(hi - lo)) }
+
+// TestRunProgressesWhenOversubscribed runs many small tasks while other
+// goroutines keep every CPU busy, as other work in the agent may: Run must
+// keep completing (no lost wake-ups, no starvation) and cover every part.
+func TestRunProgressesWhenOversubscribed(t *testing.T) {
+	stop := make(chan struct{})
+	defer close(stop)
+	for i := 0; i < 3; i++ {
+		go func() {
+			x := 0
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				for j := 0; j < 10000; j++ {
+					x += j
+				}
+			}
+		}()
+	}
+	for _, threads := range []int{2, 3} {
+		p := New(threads)
+		task := &busyTask{}
+		want := int64(0)
+		for i := 0; i < 300; i++ {
+			n := 1 + i%9
+			p.Run(task, n)
+			want += int64(n)
+		}
+		p.Close()
+		if got := task.n.Load(); got != want {
+			t.Fatalf("threads %d: %d parts ran, want %d", threads, got, want)
+		}
+	}
+}

@@ -1,0 +1,116 @@
+package kernel
+
+import (
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
+)
+
+// depthwiseFloatFast is DEPTHWISE_CONV_2D float32, channel-innermost (with
+// a depth multiplier M, input channel ic feeds outputs ic·M..ic·M+M-1). Per channel it adds the in-bounds taps' products in
+// the reference loop's order (filter row, then column), then the bias,
+// so the result has the same bits; products are float32(x*w) so that no
+// architecture fuses them into FMAs (see gemm_float.go). Output rows are
+// split across the pool.
+type depthwiseFloatFast struct {
+	ref            *depthwiseFloat // the reference loop, for tests
+	n              *Node
+	g              convGeometry
+	in, out        *tensor.Tensor
+	filter, bias   *tensor.Tensor
+	pool           *parallel.Pool
+	acc            []float32 // per worker, inC entries
+	simd           bool      // accumulate taps with AVX2
+	mult           int       // depth multiplier
+	actMin, actMax float32
+
+	inData, outData, wData, biasData []float32
+}
+
+// newDepthwiseFloatFast prepares the fast kernel.
+func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
+	n := ref.n
+	return &depthwiseFloatFast{
+		ref: ref, n: n, g: ref.g, in: ref.in, out: ref.out, filter: ref.filter, bias: ref.bias,
+		pool: n.Pool, simd: intSIMD(), mult: ref.mult, acc: make([]float32, n.Pool.Workers()*ref.g.outC), actMin: ref.actMin, actMax: ref.actMax,
+	}
+}
+
+// Eval checks the bindings, then runs the output rows on the pool.
+func (o *depthwiseFloatFast) Eval() error {
+	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
+		if err := convCheckBound(o.n, t); err != nil {
+			return err
+		}
+	}
+	o.inData, o.outData, o.wData = o.in.Float32(), o.out.Float32(), o.filter.Float32()
+	o.biasData = nil
+	if o.bias != nil {
+		o.biasData = o.bias.Float32()
+	}
+	o.pool.Run(o, o.g.batches*o.g.outH)
+	return nil
+}
+
+// RunParts computes output rows [lo, hi) (row = batch·outH + oy).
+func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
+	g := &o.g
+	C, Cin := g.outC, g.inC
+	acc := o.acc[w*C : (w+1)*C]
+	for r := lo; r < hi; r++ {
+		b, oy := r/g.outH, r%g.outH
+		rows := g.rowTaps[oy]
+		iy0 := oy*g.strideH - g.padH
+		outRow := o.outData[r*g.outW*C : (r+1)*g.outW*C]
+		for ox := 0; ox < g.outW; ox++ {
+			cols := g.colTaps[ox]
+			ix0 := ox*g.strideW - g.padW
+			clear(acc)
+			for fy := rows.lo; fy < rows.hi; fy++ {
+				base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
+				for fx := cols.lo; fx < cols.hi; fx++ {
+					p := base + ix0 + fx*g.dilationW
+					x := o.inData[p*Cin : (p+1)*Cin]
+					t := fy*g.filterW + fx
+					if o.mult != 1 {
+						depthwiseFloatTapMult(acc, x, o.wData[t*C:(t+1)*C], o.mult)
+						continue
+					}
+					wt := o.wData[t*C : (t+1)*C][:len(x)]
+					acc := acc[:len(x)]
+					c0 := 0
+					if o.simd {
+						c0 = dwTapFloatSIMD(acc, x, wt)
+					}
+					for c := c0; c < len(x); c++ {
+						acc[c] += float32(x[c] * wt[c])
+					}
+				}
+			}
+			dst := outRow[ox*C : (ox+1)*C]
+			if o.biasData != nil {
+				bias := o.biasData[:len(dst)]
+				for c := range dst {
+					dst[c] = convClampFloat(acc[c]+bias[c], o.actMin, o.actMax)
+				}
+			} else {
+				for c := range dst {
+					dst[c] = convClampFloat(acc[c], o.actMin, o.actMax)
+				}
+			}
+		}
+	}
+}
+
+// reference returns the plain loop this kernel must match bit for bit.
+func (o *depthwiseFloatFast) reference() Op { return o.ref }
+
+// depthwiseFloatTapMult adds one tap for depth multiplier mult.
+func depthwiseFloatTapMult(acc, x, w []float32, mult int) {
+	for ic, v := range x {
+		a := acc[ic*mult : (ic+1)*mult]
+		wt := w[ic*mult : (ic+1)*mult][:len(a)]
+		for m := range a {
+			a[m] += float32(v * wt[m])
+		}
+	}
+}

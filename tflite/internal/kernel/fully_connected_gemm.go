@@ -1,0 +1,83 @@
+package kernel
+
+import (
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
+)
+
+// fcGemm runs a quantized FULLY_CONNECTED on the packed integer GEMM: the
+// input rows are widened once per Eval (with the input offset) into
+// scratch, then slices of output channel groups run on the worker pool.
+type fcGemm[T quantElem] struct {
+	ref     *fcQuant[T] // the reference loop, for tests
+	n       *Node
+	g       fcGeometry
+	q       convQuant
+	epi     intEpilogue
+	in, out *tensor.Tensor
+	bias    *tensor.Tensor
+	p       *packedInt
+	pool    *parallel.Pool
+	a       []int16 // batches·depth widened input
+	slices  int     // parts = slices of channel groups
+	widen   func([]int16, []T, int16)
+
+	outData []T
+}
+
+// fcMinGroupsPerPart keeps parts big enough to be worth a hand-off.
+const fcMinGroupsPerPart = 16
+
+// newFCGemm packs the weights once per Model; nil means the reference
+// loop must run (lane overflow possible).
+func newFCGemm[T quantElem](ref *fcQuant[T]) *fcGemm[T] {
+	n, g := ref.n, ref.g
+	p := cachedPackInt(n, "fully_connected/packed-int", convElems[T](ref.weights), g.units, g.depth, ref.q.filterOffset)
+	if p == nil {
+		return nil
+	}
+	o := &fcGemm[T]{
+		ref: ref, n: n, g: g, q: ref.q, in: ref.in, out: ref.out, bias: ref.bias, p: p,
+		pool: n.Pool, a: make([]int16, g.batches*p.lda),
+	}
+	o.widen = convWiden[T]
+	if p.simd {
+		o.widen = convWidenSIMD[T]
+	}
+	o.epi = newIntEpilogue(&o.q, g.units, isUnsigned[T]())
+	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
+		o.epi.setBias(ref.bias.Int32())
+	}
+	o.slices = max(1, min(o.pool.Workers(), p.groups()/fcMinGroupsPerPart))
+	return o
+}
+
+// Eval widens the input and runs the channel slices.
+func (o *fcGemm[T]) Eval() error {
+	for _, t := range [...]*tensor.Tensor{o.in, o.bias, o.out} {
+		if err := convCheckBound(o.n, t); err != nil {
+			return err
+		}
+	}
+	if o.bias != nil && !o.bias.Const {
+		o.epi.setBias(o.bias.Int32())
+	}
+	in, off, lda := convElems[T](o.in), int16(o.q.inputOffset), o.p.lda
+	for b := 0; b < o.g.batches; b++ {
+		// Rows are padded to the kernel's stride; the padding stays 0.
+		o.widen(o.a[b*lda:b*lda+o.g.depth], in[b*o.g.depth:(b+1)*o.g.depth], off)
+	}
+	o.outData = convElems[T](o.out)
+	o.pool.Run(o, o.slices)
+	return nil
+}
+
+// RunParts computes channel-group slices [lo, hi) for every batch row.
+func (o *fcGemm[T]) RunParts(_, lo, hi int) {
+	groups := o.p.groups()
+	gLo, gHi := lo*groups/o.slices, hi*groups/o.slices
+	gemmInt(o.a, o.g.batches, o.p, gLo, gHi, &o.epi, o.outData[:o.g.batches*o.g.units])
+}
+
+// reference returns the plain loop this kernel must match bit for bit.
+func (o *fcGemm[T]) reference() Op { return o.ref }

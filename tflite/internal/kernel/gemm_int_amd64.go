@@ -1,0 +1,91 @@
+package kernel
+
+import "unsafe"
+
+//go:noescape
+func dotI16x4x16(a *int16, lda uintptr, b *int16, kpairs int, out *[64]int32)
+
+//go:noescape
+func dotI16x1x16(a *int16, b *int16, kpairs int, out *[16]int32)
+
+//go:noescape
+func dotI8x4x16(a *int16, lda uintptr, b *int8, kpairs int, out *[64]int32)
+
+//go:noescape
+func dotI8x1x16(a *int16, b *int8, kpairs int, out *[16]int32)
+
+// gemmIntSIMD is gemmInt on the AVX2 layout: four rows × sixteen channels
+// per kernel call, single rows for the remainder.
+func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e *intEpilogue, out []T) {
+	lda, n := p.lda, p.n
+	kp := lda / 2
+	if rows == 0 || len(a) < rows*lda || len(out) < rows*n {
+		return
+	}
+	var acc [4 * simdGroup]int32
+	var part [4 * simdGroup]byte // requantized partial block, then copied
+	for g := gLo; g < gHi; g++ {
+		size := kp * simdGroup * 2
+		var b8 []int8
+		var b16 []int16
+		if p.w8 != nil {
+			b8 = p.w8[g*size : (g+1)*size]
+		} else {
+			b16 = p.w16[g*size : (g+1)*size]
+		}
+		c0 := g * simdGroup
+		r := 0
+		full := c0+simdGroup <= n
+		for ; r+4 <= rows; r += 4 {
+			if b8 != nil {
+				dotI8x4x16(&a[r*lda], uintptr(lda*2), &b8[0], kp, &acc)
+			} else {
+				dotI16x4x16(&a[r*lda], uintptr(lda*2), &b16[0], kp, &acc)
+			}
+			if full {
+				_ = out[(r+3)*n+c0+simdGroup-1]
+				requant16(&acc[0], 4, &e.blocks[g], 0, (*byte)(unsafe.Pointer(&out[r*n+c0])), uintptr(n), &e.rc)
+				continue
+			}
+			requant16(&acc[0], 4, &e.blocks[g], 0, &part[0], simdGroup, &e.rc)
+			for i := 0; i < 4; i++ {
+				copyBytes(out[(r+i)*n+c0:(r+i+1)*n], part[i*simdGroup:])
+			}
+		}
+		for ; r < rows; r++ {
+			if b8 != nil {
+				dotI8x1x16(&a[r*lda], &b8[0], kp, (*[simdGroup]int32)(acc[:simdGroup]))
+			} else {
+				dotI16x1x16(&a[r*lda], &b16[0], kp, (*[simdGroup]int32)(acc[:simdGroup]))
+			}
+			if full {
+				_ = out[r*n+c0+simdGroup-1]
+				requant16(&acc[0], 1, &e.blocks[g], 0, (*byte)(unsafe.Pointer(&out[r*n+c0])), 0, &e.rc)
+				continue
+			}
+			requant16(&acc[0], 1, &e.blocks[g], 0, &part[0], 0, &e.rc)
+			copyBytes(out[r*n+c0:(r+1)*n], part[:])
+		}
+	}
+}
+
+//go:noescape
+func widenInt8(dst *int16, src *int8, blocks int, off int16)
+
+//go:noescape
+func widenUint8(dst *int16, src *uint8, blocks int, off int16)
+
+// convWidenSIMD is convWiden with AVX2 for runs of 16 and more.
+func convWidenSIMD[T quantElem](dst []int16, src []T, off int16) {
+	done := 0
+	if blocks := len(src) / 16; blocks > 0 {
+		_ = dst[blocks*16-1]
+		if isUnsigned[T]() {
+			widenUint8(&dst[0], (*uint8)(unsafe.Pointer(&src[0])), blocks, off)
+		} else {
+			widenInt8(&dst[0], (*int8)(unsafe.Pointer(&src[0])), blocks, off)
+		}
+		done = blocks * 16
+	}
+	convWiden(dst[done:], src[done:], off)
+}

@@ -1,0 +1,92 @@
+#include "textflag.h"
+
+// requant16 requantizes rows×16 int32 sums to bytes exactly as
+// fixedpoint.MultiplyByQuantizedMultiplier + zero point + clamp:
+//   x = (acc + bias) << left                       (int32, wrapping)
+//   s = (x·multiplier + 2^30) >> 31                (SaturatingRoundingDoublingHighMul;
+//                                                   equal to TFLite's nudge-and-truncate form)
+//   r = (s >> right) + ((s & mask) > (mask>>1) + (s < 0))   (RoundingDivideByPOT)
+//   out = clamp(r + outOff, actMin, actMax)
+// Block layout (rqBlock): bias, left, multiplier, right, mask, half — each
+// [16]int32 at offsets 0, 64, 128, 192, 256, 320.
+// Consts (rqConsts): outOff, actMin, actMax, unsigned at 0, 4, 8, 12.
+
+DATA rqnudge<>+0(SB)/8, $0x40000000
+GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
+
+// REQ8 requantizes the 8 sums at (SI)+off with the block's lanes at
+// (BX)+off into Y0. Clobbers Y1-Y5.
+#define REQ8(off) \
+	VMOVDQU     off(SI), Y0          \
+	VPADDD      off(BX), Y0, Y0      \
+	VMOVDQU     64+off(BX), Y1       \
+	VPSLLVD     Y1, Y0, Y0           \
+	VMOVDQU     128+off(BX), Y1      \
+	VPMULDQ     Y1, Y0, Y2           \
+	VPSRLQ      $32, Y0, Y3          \
+	VPSRLQ      $32, Y1, Y4          \
+	VPMULDQ     Y4, Y3, Y3           \
+	VPADDQ      Y15, Y2, Y2          \
+	VPADDQ      Y15, Y3, Y3          \
+	VPSRLQ      $31, Y2, Y2          \
+	VPSLLQ      $1, Y3, Y3           \
+	VPBLENDD    $0xAA, Y3, Y2, Y0    \
+	VMOVDQU     192+off(BX), Y1      \
+	VPSRAVD     Y1, Y0, Y2           \
+	VPAND       256+off(BX), Y0, Y3  \
+	VPSRAD      $31, Y0, Y4          \
+	VMOVDQU     320+off(BX), Y5      \
+	VPSUBD      Y4, Y5, Y5           \
+	VPCMPGTD    Y5, Y3, Y3           \
+	VPSUBD      Y3, Y2, Y0           \
+	VPADDD      Y14, Y0, Y0          \
+	VPMAXSD     Y13, Y0, Y0          \
+	VPMINSD     Y12, Y0, Y0
+
+// Row r uses block blk + r·blkStride bytes: 0 for rows of one channel
+// block (GEMM tiles), sizeof(rqBlock) for consecutive blocks of one pixel.
+
+// func requant16(acc *int32, rows int, blk *rqBlock, blkStride uintptr, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·requant16(SB), NOSPLIT, $0-56
+	MOVQ acc+0(FP), SI
+	MOVQ rows+8(FP), CX
+	MOVQ blk+16(FP), BX
+	MOVQ blkStride+24(FP), R9
+	MOVQ out+32(FP), DI
+	MOVQ ldo+40(FP), DX
+	MOVQ c+48(FP), AX
+	VPBROADCASTQ rqnudge<>(SB), Y15
+	VPBROADCASTD 0(AX), Y14
+	VPBROADCASTD 4(AX), Y13
+	VPBROADCASTD 8(AX), Y12
+	MOVL 12(AX), R8
+	TESTQ CX, CX
+	JZ    done
+
+row:
+	REQ8(0)
+	VMOVDQA Y0, Y6
+	REQ8(32)
+	// Y6 = channels 0-7, Y0 = 8-15, all within the output type's range.
+	VPACKSSDW   Y0, Y6, Y6           // words 0-3, 8-11 | 4-7, 12-15
+	VPERMQ      $0xD8, Y6, Y6        // words 0-15 in order
+	VEXTRACTI128 $1, Y6, X7
+	TESTL       R8, R8
+	JNZ         unsigned
+	VPACKSSWB   X7, X6, X6
+	JMP         put
+
+unsigned:
+	VPACKUSWB   X7, X6, X6
+
+put:
+	VMOVDQU X6, (DI)
+	ADDQ    $64, SI
+	ADDQ    R9, BX
+	ADDQ    DX, DI
+	DECQ    CX
+	JNZ     row
+
+done:
+	VZEROUPPER
+	RET
