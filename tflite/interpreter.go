@@ -22,6 +22,12 @@ type Options struct {
 	// MemoryLimit caps the activation arena in bytes; 0 means no cap.
 	// NewInterpreter fails with ErrMemoryLimit when the model needs more.
 	MemoryLimit int64
+	// LowMemory runs integer CONV_2D, DEPTHWISE_CONV_2D and
+	// FULLY_CONNECTED on the model's own weights with the reference loops,
+	// instead of building packed copies (up to the weights' size again).
+	// Outputs are identical; it is slower. For one-off runs of large
+	// models, such as validating an upload.
+	LowMemory bool
 }
 
 // Interpreter runs one Model. It owns the activation arena and its own
@@ -79,7 +85,7 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 	}
 	for i := range m.exec {
 		n := m.exec[i].node(it.tensors)
-		n.Pool, n.Consts = it.pool, m.consts
+		n.Pool, n.Consts, n.LowMemory = it.pool, m.consts, opts.LowMemory
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return nil, fmt.Errorf("tflite: new interpreter: op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)

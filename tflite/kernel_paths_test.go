@@ -11,8 +11,9 @@ import (
 )
 
 // TestGoldenKernelPaths runs every golden set through the other kernel
-// paths — worker pools of 2 and 3 threads, the portable kernels forced by
-// EDGEFLEET_TFLITE_NOSIMD=1, and both — and requires outputs byte-identical
+// paths — the reference loops of Options.LowMemory, worker pools of 2 and
+// 3 threads, the portable kernels forced by EDGEFLEET_TFLITE_NOSIMD=1, and
+// both — and requires outputs byte-identical
 // to the default single-threaded run, which TestGolden checks against
 // TFLite. Integer and float paths are designed to be bit-identical.
 func TestGoldenKernelPaths(t *testing.T) {
@@ -22,14 +23,16 @@ func TestGoldenKernelPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	paths := []struct {
-		name    string
-		threads int
-		noSIMD  bool
+		name      string
+		threads   int
+		noSIMD    bool
+		lowMemory bool
 	}{
-		{"threads2", 2, false},
-		{"threads3", 3, false},
-		{"nosimd", 1, true},
-		{"nosimd_threads2", 2, true},
+		{"lowmem", 1, false, true},
+		{"threads2", 2, false, false},
+		{"threads3", 3, false, false},
+		{"nosimd", 1, true, false},
+		{"nosimd_threads2", 2, true, false},
 	}
 	for _, d := range dirs {
 		if !d.IsDir() {
@@ -47,7 +50,7 @@ func TestGoldenKernelPaths(t *testing.T) {
 				if p.noSIMD {
 					t.Setenv("EDGEFLEET_TFLITE_NOSIMD", "1")
 				}
-				got := runSamples(t, buf, dir, man, tflite.Options{Threads: p.threads})
+				got := runSamples(t, buf, dir, man, tflite.Options{Threads: p.threads, LowMemory: p.lowMemory})
 				for s := range want {
 					for k := range want[s] {
 						if !bytes.Equal(got[s][k], want[s][k]) {

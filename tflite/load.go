@@ -237,7 +237,7 @@ func (l *loader) graphIO(idx []int32, kind string) ([]int, error) {
 func (l *loader) prepareOps() error {
 	for i := range l.m.exec {
 		n := l.m.exec[i].node(l.m.tensors)
-		n.Consts = l.m.consts
+		n.Consts, n.Validating = l.m.consts, true
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return fmt.Errorf("op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)

@@ -19,7 +19,9 @@ const probeSeed = 0xed6ef1ee7
 // runProbe fills every input with deterministic values and records the
 // digest of the outputs.
 func runProbe(ctx context.Context, m *tflite.Model) (manifest.Probe, error) {
-	it, err := tflite.NewInterpreter(m, tflite.Options{})
+	// One run on a model that may be hundreds of MiB: no packed copy of
+	// the weights (integer outputs are identical either way).
+	it, err := tflite.NewInterpreter(m, tflite.Options{LowMemory: true})
 	if err != nil {
 		return manifest.Probe{}, fmt.Errorf("probe: %w", err)
 	}

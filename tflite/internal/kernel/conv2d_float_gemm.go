@@ -34,6 +34,9 @@ func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 	n, g := ref.n, ref.g
 	k := g.filterH * g.filterW * g.inC
 	p := cachedPackFloat(n, "conv2d/packed-float", ref.filter.Float32(), g.outC, k)
+	if p == nil {
+		return nil
+	}
 	o := &conv2DFloatGemm{
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, bias: ref.bias, p: p,
 		pool: n.Pool, k: k, pixels: g.batches * g.outH * g.outW,

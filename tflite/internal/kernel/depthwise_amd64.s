@@ -320,3 +320,64 @@ loop:
 done:
 	VZEROUPPER
 	RET
+
+// func dwPixelF32(x *float32, offs *int, taps int, w *float32, wstride uintptr, bias *float32, lo, hi float32, dst *float32, blocks int)
+//
+// One interior output pixel of a float32 depthwise convolution, 8
+// channels per step: acc = +0, then acc += x[tap]·w[tap] for every tap in
+// order (separate VMULPS/VADDPS, never FMA — the portable loop's bits),
+// then + bias (when not nil), then TFLite's clamp: v < lo → lo, hi < v →
+// hi (VMAXPS/VMINPS with the bound first keep NaN and −0 as std::max/min
+// do). offs holds each tap's byte offset from x; w steps wstride bytes per
+// tap.
+TEXT ·dwPixelF32(SB), NOSPLIT, $0-72
+	MOVQ  x+0(FP), SI
+	MOVQ  offs+8(FP), R8
+	MOVQ  taps+16(FP), R9
+	MOVQ  w+24(FP), BX
+	MOVQ  wstride+32(FP), R10
+	MOVQ  bias+40(FP), R13
+	MOVSS lo+48(FP), X14
+	VBROADCASTSS X14, Y14
+	MOVSS hi+52(FP), X15
+	VBROADCASTSS X15, Y15
+	MOVQ  dst+56(FP), DI
+	MOVQ  blocks+64(FP), CX
+	TESTQ CX, CX
+	JZ    pxdone
+	TESTQ R9, R9
+	JZ    pxdone
+
+pxblock:
+	VXORPS Y0, Y0, Y0
+	MOVQ   R8, R11
+	MOVQ   BX, R12
+	MOVQ   R9, DX
+
+pxtap:
+	MOVQ    (R11), AX
+	VMOVUPS (SI)(AX*1), Y1
+	VMULPS  (R12), Y1, Y1
+	VADDPS  Y1, Y0, Y0
+	ADDQ    $8, R11
+	ADDQ    R10, R12
+	DECQ    DX
+	JNZ     pxtap
+	TESTQ   R13, R13
+	JZ      pxclamp
+	VADDPS  (R13), Y0, Y0
+	ADDQ    $32, R13
+
+pxclamp:
+	VMAXPS  Y0, Y14, Y0
+	VMINPS  Y0, Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, BX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     pxblock
+
+pxdone:
+	VZEROUPPER
+	RET

@@ -88,6 +88,9 @@ func packDepthwise3x3(w []int32, C int) []int16 {
 // newDepthwiseFast prepares the fast kernel.
 func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 	n, g := ref.n, ref.g
+	if n.Validating || n.LowMemory {
+		return nil // the fast kernel keeps a widened copy of the weights
+	}
 	c := constCached(n, "depthwise/int32", func() *depthwiseConsts {
 		f := convElems[T](ref.filter)
 		dc := &depthwiseConsts{w: make([]int32, len(f)), tapSum: make([]int32, g.outC)}

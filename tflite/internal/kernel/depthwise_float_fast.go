@@ -12,15 +12,18 @@ import (
 // architecture fuses them into FMAs (see gemm_float.go). Output rows are
 // split across the pool.
 type depthwiseFloatFast struct {
-	ref            *depthwiseFloat // the reference loop, for tests
-	n              *Node
-	g              convGeometry
-	in, out        *tensor.Tensor
-	filter, bias   *tensor.Tensor
-	pool           *parallel.Pool
-	acc            []float32 // per worker, inC entries
-	simd           bool      // accumulate taps with AVX2
-	mult           int       // depth multiplier
+	ref          *depthwiseFloat // the reference loop, for tests
+	n            *Node
+	g            convGeometry
+	in, out      *tensor.Tensor
+	filter, bias *tensor.Tensor
+	pool         *parallel.Pool
+	acc          []float32 // per worker, inC entries
+	simd         bool      // accumulate taps with AVX2
+	mult         int       // depth multiplier
+	// tapOffsets are the byte offsets of an interior pixel's taps from
+	// its first tap, for dwPixelFloatSIMD.
+	tapOffsets     []int
 	actMin, actMax float32
 
 	inData, outData, wData, biasData []float32
@@ -28,11 +31,19 @@ type depthwiseFloatFast struct {
 
 // newDepthwiseFloatFast prepares the fast kernel.
 func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
-	n := ref.n
-	return &depthwiseFloatFast{
-		ref: ref, n: n, g: ref.g, in: ref.in, out: ref.out, filter: ref.filter, bias: ref.bias,
-		pool: n.Pool, simd: intSIMD(), mult: ref.mult, acc: make([]float32, n.Pool.Workers()*ref.g.outC), actMin: ref.actMin, actMax: ref.actMax,
+	n, g := ref.n, ref.g
+	o := &depthwiseFloatFast{
+		ref: ref, n: n, g: g, in: ref.in, out: ref.out, filter: ref.filter, bias: ref.bias,
+		pool: n.Pool, simd: intSIMD(), mult: ref.mult, acc: make([]float32, n.Pool.Workers()*g.outC), actMin: ref.actMin, actMax: ref.actMax,
 	}
+	if o.simd && o.mult == 1 {
+		for fy := 0; fy < g.filterH; fy++ {
+			for fx := 0; fx < g.filterW; fx++ {
+				o.tapOffsets = append(o.tapOffsets, (fy*g.dilationH*g.inW+fx*g.dilationW)*g.inC*4)
+			}
+		}
+	}
+	return o
 }
 
 // Eval checks the bindings, then runs the output rows on the pool.
@@ -64,6 +75,10 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 		for ox := 0; ox < g.outW; ox++ {
 			cols := g.colTaps[ox]
 			ix0 := ox*g.strideW - g.padW
+			if o.tapOffsets != nil && rows.lo == 0 && rows.hi == g.filterH && cols.lo == 0 && cols.hi == g.filterW {
+				o.interiorSIMD(outRow[ox*C:(ox+1)*C], ((b*g.inH+iy0)*g.inW+ix0)*Cin)
+				continue
+			}
 			clear(acc)
 			for fy := rows.lo; fy < rows.hi; fy++ {
 				base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
@@ -112,5 +127,24 @@ func depthwiseFloatTapMult(acc, x, w []float32, mult int) {
 		for m := range a {
 			a[m] += float32(v * wt[m])
 		}
+	}
+}
+
+// interiorSIMD computes one interior pixel (every tap inside the input,
+// multiplier 1) whose first tap is in[p:]: the assembly takes whole
+// blocks of 8 channels, this loop the rest, both in the reference order.
+func (o *depthwiseFloatFast) interiorSIMD(dst []float32, p int) {
+	g := &o.g
+	C := g.inC
+	done := dwPixelFloatSIMD(o.inData, p, o.tapOffsets, o.wData, C, o.biasData, o.actMin, o.actMax, dst)
+	for c := done; c < C; c++ {
+		var acc float32
+		for t, off := range o.tapOffsets {
+			acc += float32(o.inData[p+off/4+c] * o.wData[t*C+c])
+		}
+		if o.biasData != nil {
+			acc += o.biasData[c]
+		}
+		dst[c] = convClampFloat(acc, o.actMin, o.actMax)
 	}
 }

@@ -28,6 +28,9 @@ func newFCFloatGemm(ref *fcFloat) *fcFloatGemm {
 	}
 	n, g := ref.n, ref.g
 	p := cachedPackFloat(n, "fully_connected/packed-float", ref.weights.Float32(), g.units, g.depth)
+	if p == nil {
+		return nil
+	}
 	o := &fcFloatGemm{
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, bias: ref.bias, p: p, pool: n.Pool,
 		epi: floatEpilogue{bias: make([]float32, g.units), actMin: ref.actMin, actMax: ref.actMax},

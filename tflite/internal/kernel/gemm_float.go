@@ -34,8 +34,11 @@ func (p *packedFloat) groups() int {
 }
 
 // cachedPackFloat packs a node's constant weights once per Model for the
-// kernel the CPU runs.
+// kernel the CPU runs; nil while the loader only validates.
 func cachedPackFloat(n *Node, kind string, w []float32, rows, k int) *packedFloat {
+	if n.Validating {
+		return nil
+	}
 	simd := intSIMD()
 	if simd {
 		kind += "/simd"

@@ -51,8 +51,12 @@ func (p *packedInt) groupWidth() int {
 func (p *packedInt) groups() int { return (p.n + p.groupWidth() - 1) / p.groupWidth() }
 
 // cachedPackInt packs a node's weights once per Model for the kernel the
-// CPU runs (see intSIMD); nil means only the reference loop can run them.
+// CPU runs (see intSIMD); nil means only the reference loop can run them
+// (or must: while validating, or with LowMemory).
 func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filterOffset int32) *packedInt {
+	if n.Validating || n.LowMemory {
+		return nil
+	}
 	simd := intSIMD()
 	if simd {
 		kind += "/simd"

@@ -43,6 +43,15 @@ type Node struct {
 	// Consts shares data derived from constant tensors (packed weights)
 	// between all interpreters of one Model; nil disables sharing.
 	Consts *ConstCache
+	// Validating is set while the loader only checks the model: kernels
+	// must not build packed weight copies then (they would be built for
+	// nothing, or for an interpreter that asks for LowMemory).
+	Validating bool
+	// LowMemory asks integer kernels to run the reference loops on the
+	// model's own weights instead of a packed copy. Integer results are
+	// identical on every path; float kernels ignore it so float outputs
+	// stay bit-identical.
+	LowMemory bool
 }
 
 // Op is a prepared operator, ready to run.
