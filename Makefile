@@ -73,6 +73,7 @@ smoke: cross fma-guard ## run the arm64 and armv7 agent under qemu-user (version
 test: deps ## install deps, run every module's tests, then the qemu smoke test
 	go test -race -count=1 ./proto/... ./agent/... ./controlplane/... ./tools/...
 	go test -count=1 ./tflite/...
+	go test -count=1 -run 'RSS' ./controlplane/internal/server   # memory figures, without -race
 	$(MAKE) smoke
 
 .PHONY: lint
