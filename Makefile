@@ -61,12 +61,18 @@ cross: ## cross-compile agent and tflite for linux amd64/arm64/armv7/armv6/riscv
 	@ls -l dist/
 
 .PHONY: smoke
-smoke: cross fma-guard ## run the arm64 and armv7 agent under qemu-user (version + bbolt selfcheck)
+smoke: cross fma-guard ## run the arm64/armv7/armv6 agents and the engine's goldens under qemu-user
 	@for t in aarch64:arm64 arm:armv7 arm:armv6; do \
 	  q=qemu-$${t%%:*}; bin=dist/edgefleet-agent-linux-$${t#*:}; \
 	  echo "$$q $$bin version"; $$q $$bin version | grep -q '^edgefleet ' ; \
 	  echo "$$q $$bin selfcheck"; $$q $$bin selfcheck; \
 	  file $$bin | grep -q 'statically linked' || { echo "$$bin is not statically linked"; exit 1; }; \
+	done
+	@for t in aarch64:arm64: arm:arm:7; do \
+	  q=qemu-$${t%%:*}; rest=$${t#*:}; arch=$${rest%%:*}; arm=$${rest#*:}; \
+	  echo "$$q: engine goldens (TestGolden) on linux/$$arch$$arm"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch GOARM=$$arm go test -c -o $(CACHE)/tflite-$$arch.test ./tflite; \
+	  (cd tflite && $$q $(CACHE)/tflite-$$arch.test -test.run 'TestGolden$$' -test.count 1); \
 	done
 
 .PHONY: test
