@@ -26,8 +26,8 @@ import (
 	"github.com/edgefleet/edgefleet/agent/internal/telemetry"
 	"github.com/edgefleet/edgefleet/agent/internal/uplink"
 	"github.com/edgefleet/edgefleet/proto/buildinfo"
-	"github.com/edgefleet/edgefleet/proto/manifest"
 	devicev1 "github.com/edgefleet/edgefleet/proto/device/v1"
+	"github.com/edgefleet/edgefleet/proto/manifest"
 	telemetryv1 "github.com/edgefleet/edgefleet/proto/telemetry/v1"
 )
 

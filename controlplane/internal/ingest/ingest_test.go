@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"math"
-	"sync"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
