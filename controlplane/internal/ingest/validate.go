@@ -39,11 +39,12 @@ func validate(b *telemetryv1.Batch, now time.Time) error {
 		return fmt.Errorf("%d model windows, limit %d", len(b.Models), maxModelsPerBatch)
 	}
 	for i, w := range b.Models {
-		if err := manifest.ValidName(fmt.Sprintf("models[%d].model", i), w.Model); err != nil {
-			return err
+		// The field label is built only on failure: this runs per batch.
+		if err := manifest.ValidName("model", w.Model); err != nil {
+			return fmt.Errorf("models[%d]: %w", i, err)
 		}
-		if err := manifest.ValidName(fmt.Sprintf("models[%d].version", i), w.Version); err != nil {
-			return err
+		if err := manifest.ValidName("version", w.Version); err != nil {
+			return fmt.Errorf("models[%d]: %w", i, err)
 		}
 		if len(w.LatencyBoundsUs) > maxLatencyBounds {
 			return fmt.Errorf("models[%d]: %d latency bounds, limit %d", i, len(w.LatencyBoundsUs), maxLatencyBounds)
@@ -59,12 +60,14 @@ func validate(b *telemetryv1.Batch, now time.Time) error {
 		if len(w.Inputs) > maxTensorsPerModel || len(w.Outputs) > maxTensorsPerModel {
 			return fmt.Errorf("models[%d]: more than %d tensor summaries", i, maxTensorsPerModel)
 		}
-		for _, ts := range append(append([]*telemetryv1.TensorSummary(nil), w.Inputs...), w.Outputs...) {
-			if len(ts.Hist) > maxHistBuckets {
-				return fmt.Errorf("models[%d]: tensor %q histogram has %d buckets, limit %d", i, ts.Name, len(ts.Hist), maxHistBuckets)
-			}
-			if !finite(ts.Mean) || !finite(ts.Min) || !finite(ts.Max) || !finite(ts.HistLo) || !finite(ts.HistHi) {
-				return fmt.Errorf("models[%d]: tensor %q summary has a non-finite value", i, ts.Name)
+		for _, list := range [2][]*telemetryv1.TensorSummary{w.Inputs, w.Outputs} {
+			for _, ts := range list {
+				if len(ts.Hist) > maxHistBuckets {
+					return fmt.Errorf("models[%d]: tensor %q histogram has %d buckets, limit %d", i, ts.Name, len(ts.Hist), maxHistBuckets)
+				}
+				if !finite(ts.Mean) || !finite(ts.Min) || !finite(ts.Max) || !finite(ts.HistLo) || !finite(ts.HistHi) {
+					return fmt.Errorf("models[%d]: tensor %q summary has a non-finite value", i, ts.Name)
+				}
 			}
 		}
 		if len(w.Top1) > 1<<16 {
