@@ -1,7 +1,9 @@
 package builder_test
 
 import (
+	"encoding/binary"
 	"errors"
+	"math"
 	"testing"
 
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -279,5 +281,24 @@ func TestOperatorCodesAreShared(t *testing.T) {
 	}
 	if got := m.Subgraphs[0].Operators[1].OpcodeIndex; got != 0 {
 		t.Errorf("second RELU uses code %d, want 0", got)
+	}
+}
+
+func TestFillReference(t *testing.T) {
+	a, b := make([]byte, 400), make([]byte, 400)
+	builder.NewRand(1).FillReference(a, true)
+	builder.NewRand(1).FillReference(b, true)
+	if string(a) != string(b) {
+		t.Fatal("same seed, different bytes")
+	}
+	for i := 0; i < len(a); i += 4 {
+		f := math.Float32frombits(binary.LittleEndian.Uint32(a[i:]))
+		if f < -1 || f >= 1 {
+			t.Fatalf("float %v outside [-1, 1)", f)
+		}
+	}
+	builder.NewRand(1).FillReference(b, false)
+	if string(a) == string(b) {
+		t.Fatal("integer fill equals float fill")
 	}
 }

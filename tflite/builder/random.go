@@ -1,5 +1,10 @@
 package builder
 
+import (
+	"encoding/binary"
+	"math"
+)
+
 // Rand is a splitmix64 generator: tiny, deterministic on every platform,
 // and the same generator the reference runner uses for random inputs. The
 // ready-made models draw their weights from it so that a seed always gives
@@ -50,4 +55,21 @@ func (r *Rand) Bytes(n int) []byte {
 		v[i] = byte(r.Uint64())
 	}
 	return v
+}
+
+// FillReference fills raw tensor bytes the way the reference runner's
+// --random does: float32 elements uniform in [-1, 1) from 53 random bits,
+// every other type byte by byte over its full range. Benchmarks use it so
+// that both engines see the same kind of input.
+func (r *Rand) FillReference(b []byte, float32Elems bool) {
+	if float32Elems {
+		for i := 0; i+4 <= len(b); i += 4 {
+			f := float32(float64(r.Uint64()>>11)/(1<<53)*2 - 1)
+			binary.LittleEndian.PutUint32(b[i:], math.Float32bits(f))
+		}
+		return
+	}
+	for i := range b {
+		b[i] = byte(r.Uint64())
+	}
 }

@@ -2,15 +2,14 @@ package enginecli
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
-	"math"
 	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/edgefleet/edgefleet/tflite"
+	"github.com/edgefleet/edgefleet/tflite/builder"
 )
 
 func newBenchCommand() *cobra.Command {
@@ -49,9 +48,10 @@ func bench(ctx context.Context, model string, n, warmup, threads int) (benchStat
 	if err != nil {
 		return benchStats{}, err
 	}
-	rng := splitmix64(1)
+	rng := builder.NewRand(1)
 	for k := 0; k < it.NumInputs(); k++ {
-		fillRandom(it.Input(k), &rng)
+		in := it.Input(k)
+		rng.FillReference(in.Bytes(), in.Type() == tflite.Float32)
 	}
 	if ctx == nil {
 		ctx = context.Background()
@@ -86,31 +86,4 @@ func stats(ms []float64) benchStats {
 	}
 	st.mean /= float64(len(s))
 	return st
-}
-
-// splitmix64 is the generator shared/reference uses for random inputs.
-type splitmix64 uint64
-
-func (s *splitmix64) next() uint64 {
-	*s += 0x9e3779b97f4a7c15
-	z := uint64(*s)
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
-	z = (z ^ (z >> 27)) * 0x94d049bb133111eb
-	return z ^ (z >> 31)
-}
-
-// fillRandom fills a tensor like the reference runner's --random: integer
-// bytes uniform over their range, float32 uniform in [-1, 1).
-func fillRandom(t *tflite.Tensor, rng *splitmix64) {
-	b := t.Bytes()
-	if t.Type() == tflite.Float32 {
-		for i := 0; i+4 <= len(b); i += 4 {
-			f := float32(float64(rng.next()>>11)/(1<<53)*2 - 1)
-			binary.LittleEndian.PutUint32(b[i:], math.Float32bits(f))
-		}
-		return
-	}
-	for i := range b {
-		b[i] = byte(rng.next())
-	}
 }
