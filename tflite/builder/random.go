@@ -64,7 +64,11 @@ func (r *Rand) Bytes(n int) []byte {
 func (r *Rand) FillReference(b []byte, float32Elems bool) {
 	if float32Elems {
 		for i := 0; i+4 <= len(b); i += 4 {
-			f := float32(float64(r.Uint64()>>11)/(1<<53)*2 - 1)
+			// (x/2^53)·2 − 1 for 53 random bits x, computed as one exact
+			// integer subtraction and one exact division so no platform can
+			// fuse or reorder it: every GOARCH draws the same values.
+			d := int64(r.Uint64()>>11) - 1<<52
+			f := float32(float64(d) / (1 << 52))
 			binary.LittleEndian.PutUint32(b[i:], math.Float32bits(f))
 		}
 		return

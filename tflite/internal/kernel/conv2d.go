@@ -138,11 +138,11 @@ type conv2DQuant[T quantElem] struct {
 // with the channel's multiplier, adds the output zero point and clamps.
 func (o *conv2DQuant[T]) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}
-	in, filter, out := convElems[T](o.in), convElems[T](o.filter), convElems[T](o.out)
+	in, filter, out := dataAs[T](o.in), dataAs[T](o.filter), dataAs[T](o.out)
 	var bias []int32
 	if o.bias != nil {
 		bias = o.bias.Int32()
@@ -200,7 +200,7 @@ type conv2DFloat struct {
 // the fused activation's range.
 func (o *conv2DFloat) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}

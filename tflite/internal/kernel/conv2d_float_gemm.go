@@ -62,7 +62,7 @@ func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 // Eval checks the bindings, then runs the pixel blocks on the pool.
 func (o *conv2DFloatGemm) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}

@@ -46,7 +46,7 @@ const convBlockBytes = 48 << 10
 func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 	n, g := ref.n, ref.g
 	k := g.filterH * g.filterW * g.inC
-	p := cachedPackInt(n, "conv2d/packed-int", convElems[T](ref.filter), g.outC, k, ref.q.filterOffset)
+	p := cachedPackInt(n, "conv2d/packed-int", dataAs[T](ref.filter), g.outC, k, ref.q.filterOffset)
 	if p == nil {
 		return nil
 	}
@@ -81,7 +81,7 @@ func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 // Eval checks the bindings, then runs the pixel blocks on the pool.
 func (o *conv2DGemm[T]) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}
@@ -89,7 +89,7 @@ func (o *conv2DGemm[T]) Eval() error {
 		// A computed bias is read afresh each run.
 		o.epi.setBias(o.bias.Int32())
 	}
-	o.inData, o.outData = convElems[T](o.in), convElems[T](o.out)
+	o.inData, o.outData = dataAs[T](o.in), dataAs[T](o.out)
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.pool.Run(o, blocks*o.splitN)
 	return nil

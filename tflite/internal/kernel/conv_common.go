@@ -17,15 +17,6 @@ import (
 // convolution kernels run on.
 type quantElem interface{ int8 | uint8 }
 
-// convElems views a tensor's bytes as []T without copying. Both element
-// types are one byte wide, so the view has len(Data) elements.
-func convElems[T quantElem](t *tensor.Tensor) []T {
-	if len(t.Data) == 0 {
-		return nil
-	}
-	return unsafe.Slice((*T)(unsafe.Pointer(unsafe.SliceData(t.Data))), len(t.Data))
-}
-
 // copyBytes copies min(len) bytes of src into dst viewed as bytes.
 func copyBytes[T quantElem](dst []T, src []byte) {
 	copy(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(dst))), len(dst)), src)
@@ -96,7 +87,7 @@ func newConvGeometry(n *Node, sp convSpatial, in, out *tensor.Tensor, filterH, f
 			filterH, filterW, g.dilationH, g.dilationW, in.Name, tensor.ShapeString(in.Shape), schema.EnumNamesPadding[sp.padding])
 	}
 	want := []int{g.batches, g.outH, g.outW, outC}
-	if !convShapeIs(out.Shape, want) {
+	if !equalShape(out.Shape, want) {
 		return g, n.Errorf("output %q has shape %s, want %s", out.Name, tensor.ShapeString(out.Shape), tensor.ShapeString(want))
 	}
 	g.padH = computePadding(sp.padding, g.strideH, g.dilationH, g.inH, filterH, g.outH)
@@ -126,19 +117,6 @@ func convTaps(outSize, stride, pad, dilation, in, filter int) []convTapRange {
 		taps[o] = convTapRange{lo: min(lo, filter), hi: max(hi, min(lo, filter))}
 	}
 	return taps
-}
-
-// convShapeIs reports whether a tensor shape equals want.
-func convShapeIs(got, want []int) bool {
-	if len(got) != len(want) {
-		return false
-	}
-	for i := range got {
-		if got[i] != want[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // multiplierRule selects how the real requantization multiplier is computed,
@@ -298,18 +276,6 @@ func convCheckConst(n *Node, t *tensor.Tensor, role string) error {
 	}
 	if len(t.Data) != t.ByteSize() {
 		return n.Errorf("%s %q has %d bytes, want %d", role, t.Name, len(t.Data), t.ByteSize())
-	}
-	return nil
-}
-
-// convCheckBound verifies at Eval time that a tensor is bound to enough bytes,
-// so a planner bug surfaces as an error instead of an index panic.
-func convCheckBound(n *Node, t *tensor.Tensor) error {
-	if t == nil {
-		return nil
-	}
-	if want := t.ByteSize(); len(t.Data) < want {
-		return n.Errorf("tensor %q has %d bytes bound, want %d", t.Name, len(t.Data), want)
 	}
 	return nil
 }

@@ -150,11 +150,11 @@ type depthwiseQuant[T quantElem] struct {
 // bias, per-channel requantization, output zero point and clamp.
 func (o *depthwiseQuant[T]) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}
-	in, filter, out := convElems[T](o.in), convElems[T](o.filter), convElems[T](o.out)
+	in, filter, out := dataAs[T](o.in), dataAs[T](o.filter), dataAs[T](o.out)
 	var bias []int32
 	if o.bias != nil {
 		bias = o.bias.Int32()
@@ -210,7 +210,7 @@ type depthwiseFloat struct {
 // bias, clamped to the fused activation's range.
 func (o *depthwiseFloat) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}

@@ -92,7 +92,7 @@ func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 		return nil // the fast kernel keeps a widened copy of the weights
 	}
 	c := constCached(n, "depthwise/int32", func() *depthwiseConsts {
-		f := convElems[T](ref.filter)
+		f := dataAs[T](ref.filter)
 		dc := &depthwiseConsts{w: make([]int32, len(f)), tapSum: make([]int32, g.outC)}
 		for i, v := range f {
 			wv := int32(v) + ref.q.filterOffset
@@ -138,14 +138,14 @@ func (o *depthwiseFast[T]) setBias(b []int32) {
 // Eval checks the bindings, then runs the output rows on the pool.
 func (o *depthwiseFast[T]) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}
 	if o.bias != nil && !o.bias.Const {
 		o.setBias(o.bias.Int32())
 	}
-	o.inData, o.outData = convElems[T](o.in), convElems[T](o.out)
+	o.inData, o.outData = dataAs[T](o.in), dataAs[T](o.out)
 	o.pool.Run(o, o.g.batches*o.g.outH)
 	return nil
 }

@@ -49,7 +49,7 @@ func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
 // Eval checks the bindings, then runs the output rows on the pool.
 func (o *depthwiseFloatFast) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}

@@ -128,7 +128,7 @@ func newFCGeometry(n *Node, opts FullyConnectedOptions, in, weights, out *tensor
 	} else {
 		want = []int{g.batches, g.units}
 	}
-	if !convShapeIs(out.Shape, want) {
+	if !equalShape(out.Shape, want) {
 		return g, n.Errorf("output %q has shape %s, want %s", out.Name, tensor.ShapeString(out.Shape), tensor.ShapeString(want))
 	}
 	return g, nil
@@ -178,11 +178,11 @@ type fcQuant[T quantElem] struct {
 // point and clamps.
 func (o *fcQuant[T]) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.weights, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}
-	in, weights, out := convElems[T](o.in), convElems[T](o.weights), convElems[T](o.out)
+	in, weights, out := dataAs[T](o.in), dataAs[T](o.weights), dataAs[T](o.out)
 	var bias []int32
 	if o.bias != nil {
 		bias = o.bias.Int32()
@@ -221,7 +221,7 @@ type fcFloat struct {
 // to the fused activation's range.
 func (o *fcFloat) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.weights, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}

@@ -45,7 +45,7 @@ func newFCFloatGemm(ref *fcFloat) *fcFloatGemm {
 // Eval checks the bindings and runs the channel slices.
 func (o *fcFloatGemm) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}

@@ -32,7 +32,7 @@ const fcMinGroupsPerPart = 16
 // loop must run (lane overflow possible).
 func newFCGemm[T quantElem](ref *fcQuant[T]) *fcGemm[T] {
 	n, g := ref.n, ref.g
-	p := cachedPackInt(n, "fully_connected/packed-int", convElems[T](ref.weights), g.units, g.depth, ref.q.filterOffset)
+	p := cachedPackInt(n, "fully_connected/packed-int", dataAs[T](ref.weights), g.units, g.depth, ref.q.filterOffset)
 	if p == nil {
 		return nil
 	}
@@ -55,19 +55,19 @@ func newFCGemm[T quantElem](ref *fcQuant[T]) *fcGemm[T] {
 // Eval widens the input and runs the channel slices.
 func (o *fcGemm[T]) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.bias, o.out} {
-		if err := convCheckBound(o.n, t); err != nil {
+		if err := checkBound(o.n, t); err != nil {
 			return err
 		}
 	}
 	if o.bias != nil && !o.bias.Const {
 		o.epi.setBias(o.bias.Int32())
 	}
-	in, off, lda := convElems[T](o.in), int16(o.q.inputOffset), o.p.lda
+	in, off, lda := dataAs[T](o.in), int16(o.q.inputOffset), o.p.lda
 	for b := 0; b < o.g.batches; b++ {
 		// Rows are padded to the kernel's stride; the padding stays 0.
 		o.widen(o.a[b*lda:b*lda+o.g.depth], in[b*o.g.depth:(b+1)*o.g.depth], off)
 	}
-	o.outData = convElems[T](o.out)
+	o.outData = dataAs[T](o.out)
 	o.pool.Run(o, o.slices)
 	return nil
 }
