@@ -70,13 +70,13 @@ func newAddSub(n *Node, act schema.ActivationFunctionType, sub bool) (Op, error)
 		if err != nil {
 			return nil, err
 		}
-		return &addSubQuant[int8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub}, nil
+		return &addSubQuant[int8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[int8](n, p, sub)}, nil
 	case tensor.Uint8:
 		p, err := newAddSubParams(n, a, b, out, act)
 		if err != nil {
 			return nil, err
 		}
-		return &addSubQuant[uint8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub}, nil
+		return &addSubQuant[uint8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[uint8](n, p, sub)}, nil
 	}
 	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", a.Name, a.Type)
 }
@@ -185,17 +185,62 @@ func (p *addSubParams) apply(x, y int32, sub bool) int32 {
 	return min(max(v, p.lo), p.hi)
 }
 
+// addSubTable holds a quantized ADD or SUB's result for every pair of
+// 8-bit inputs, indexed by uint16(x)<<8 | y over the raw bytes. Both
+// inputs take only 256 values, so 64 KiB answers every element with one
+// load instead of three fixed-point rescales, and, being built with apply
+// itself, equals it exactly.
+type addSubTable [1 << 16]uint8
+
+// cachedAddSubTable returns the model-wide table for these parameters:
+// operators with equal parameters (common in residual networks) share
+// one. It returns nil when kernels must not build derived data (see
+// Node.Validating and Node.LowMemory).
+func cachedAddSubTable[T ewQuant](n *Node, p addSubParams, sub bool) *addSubTable {
+	if n.Validating || n.LowMemory {
+		return nil
+	}
+	var zero T
+	key := fmt.Sprintf("addsub/%T/%v/%+v", zero, sub, p)
+	// Node -1: the table depends on the parameters alone, not the node.
+	return constCached(&Node{Index: -1, Consts: n.Consts}, key, func() *addSubTable {
+		var t addSubTable
+		for x := range 256 {
+			for y := range 256 {
+				v := p.apply(int32(T(uint8(x))), int32(T(uint8(y))), sub)
+				t[x<<8|y] = uint8(T(v))
+			}
+		}
+		return &t
+	})
+}
+
 // addSubQuant is ADD or SUB on int8 or uint8 tensors.
 type addSubQuant[T ewQuant] struct {
 	a, b, out *tensor.Tensor
 	bc        *broadcast4
 	p         addSubParams
 	sub       bool
+	table     *addSubTable // nil: compute each element with p.apply
 }
 
 // Eval computes the output.
 func (k *addSubQuant[T]) Eval() error {
 	x, y, o := ewElems[T](k.a), ewElems[T](k.b), ewElems[T](k.out)
+	if t := k.table; t != nil {
+		if k.bc.same {
+			y = y[:len(o)]
+			x = x[:len(o)]
+			for i := range o {
+				o[i] = T(t[uint16(uint8(x[i]))<<8|uint16(uint8(y[i]))])
+			}
+			return nil
+		}
+		k.bc.each(func(oi, i, j int) {
+			o[oi] = T(t[uint16(uint8(x[i]))<<8|uint16(uint8(y[j]))])
+		})
+		return nil
+	}
 	if k.bc.same {
 		for i := range o {
 			o[i] = T(k.p.apply(int32(x[i]), int32(y[i]), k.sub))

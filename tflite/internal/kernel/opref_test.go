@@ -238,7 +238,18 @@ func runRefCase(t *testing.T, c refCase) {
 	if err != nil {
 		t.Fatalf("%v (run go test -run %s -update-opref)", err, t.Name())
 	}
-	n := c.node(model)
+	// Every kernel must give TFLite's answer both with derived data (packed
+	// weights, lookup tables) and without (LowMemory).
+	for _, lowMemory := range []bool{false, true} {
+		n := c.node(model)
+		n.LowMemory = lowMemory
+		checkRefCase(t, c, n, want)
+	}
+}
+
+// checkRefCase prepares and runs node n and compares it with want.
+func checkRefCase(t *testing.T, c refCase, n *Node, want []byte) {
+	t.Helper()
 	prepare, ok := Lookup(c.code)
 	if !ok {
 		t.Fatalf("no kernel for %s", OpName(c.code))
@@ -271,7 +282,7 @@ func runRefCase(t *testing.T, c refCase) {
 				}
 			}
 		}
-		t.Fatalf("%d of %d bytes differ from TFLite; first at byte %d: got %d want %d", diffs, len(want), first, got.Data[first], want[first])
+		t.Fatalf("LowMemory=%v: %d of %d bytes differ from TFLite; first at byte %d: got %d want %d", n.LowMemory, diffs, len(want), first, got.Data[first], want[first])
 	}
 }
 

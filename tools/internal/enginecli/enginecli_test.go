@@ -157,6 +157,21 @@ func TestBench(t *testing.T) {
 	}
 }
 
+func TestBenchProfile(t *testing.T) {
+	code, out, errOut := runCLI(t, "bench", tinyModel(t), "-n", "3", "--profile", "--top", "1")
+	if code != 0 {
+		t.Fatalf("exit %d: %s %s", code, out, errOut)
+	}
+	for _, want := range []string{"op type", "FULLY_CONNECTED", "total", "op index"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, errOut := runCLI(t, "bench", tinyModel(t), "--top", "-1"); code == 0 || !strings.Contains(errOut, "--top -1") {
+		t.Errorf("--top -1: exit %d, stderr %q, want an error naming the flag", code, errOut)
+	}
+}
+
 func TestVersion(t *testing.T) {
 	code, out, _ := runCLI(t, "version")
 	if code != 0 || !strings.HasPrefix(out, "edgefleet ") {

@@ -21,12 +21,12 @@ func loadModel(path string) (*tflite.Model, []byte, error) {
 }
 
 // newInterpreter loads a model and makes an interpreter for it.
-func newInterpreter(path string, threads int) (*tflite.Interpreter, error) {
+func newInterpreter(path string, opts tflite.Options) (*tflite.Interpreter, error) {
 	m, _, err := loadModel(path)
 	if err != nil {
 		return nil, err
 	}
-	it, err := tflite.NewInterpreter(m, tflite.Options{Threads: threads})
+	it, err := tflite.NewInterpreter(m, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}

@@ -36,7 +36,7 @@ func newRunCommand() *cobra.Command {
 }
 
 func run(ctx context.Context, w io.Writer, model string, inputs []string, outDir string, threads int) error {
-	it, err := newInterpreter(model, threads)
+	it, err := newInterpreter(model, tflite.Options{Threads: threads})
 	if err != nil {
 		return err
 	}
