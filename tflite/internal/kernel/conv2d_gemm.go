@@ -30,6 +30,11 @@ type conv2DGemm[T quantElem] struct {
 	// pointwise marks 1×1, stride 1 convolutions whose im2col rows are
 	// the input rows themselves (no padding, k = lda).
 	pointwise bool
+	// padded is the input widened to int16 with the offset applied, once
+	// per Eval, inside a border of zeros as wide as the padding (see
+	// newPaddedInput); im2col then copies whole filter rows from it. Nil
+	// for pointwise and column-dilated convolutions.
+	padded *paddedInput
 
 	// Bound by Eval for RunParts.
 	inData  []T
@@ -59,6 +64,9 @@ func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 	o.widen = convWiden[T]
 	if p.simd {
 		o.widen = convWidenSIMD[T]
+	}
+	if !o.pointwise && g.dilationW == 1 {
+		o.padded = newPaddedInput(&g)
 	}
 	o.epi = newIntEpilogue(&o.q, g.outC, isUnsigned[T]())
 	if ref.bias != nil && len(ref.bias.Data) > 0 && ref.bias.Const {
@@ -90,6 +98,16 @@ func (o *conv2DGemm[T]) Eval() error {
 		o.epi.setBias(o.bias.Int32())
 	}
 	o.inData, o.outData = dataAs[T](o.in), dataAs[T](o.out)
+	if pi := o.padded; pi != nil {
+		g := &o.g
+		rowLen := g.inW * g.inC
+		for b := 0; b < g.batches; b++ {
+			for y := 0; y < g.inH; y++ {
+				src := o.inData[(b*g.inH+y)*rowLen : (b*g.inH+y+1)*rowLen]
+				o.widen(pi.data[pi.at(b, y, 0, g.inC):][:rowLen], src, int16(o.q.inputOffset))
+			}
+		}
+	}
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.pool.Run(o, blocks*o.splitN)
 	return nil
@@ -122,10 +140,24 @@ func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
 		return
 	}
 	g := &o.g
-	in := o.inData
-	off := int16(o.q.inputOffset)
 	plane := g.outH * g.outW
 	rowLen := g.filterW * g.inC
+	if pi := o.padded; pi != nil {
+		for r := 0; r < rows; r++ {
+			m := m0 + r
+			b, rem := m/plane, m%plane
+			oy, ox := rem/g.outW, rem%g.outW
+			row := dst[r*o.lda : (r+1)*o.lda]
+			clear(row[o.k:])
+			for fy := 0; fy < g.filterH; fy++ {
+				src := pi.data[pi.at(b, oy*g.strideH-g.padH+fy*g.dilationH, ox*g.strideW-g.padW, g.inC):]
+				copy(row[fy*rowLen:(fy+1)*rowLen], src[:rowLen])
+			}
+		}
+		return
+	}
+	in := o.inData
+	off := int16(o.q.inputOffset)
 	for r := 0; r < rows; r++ {
 		m := m0 + r
 		b, rem := m/plane, m%plane
@@ -164,6 +196,34 @@ func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
 			}
 		}
 	}
+}
+
+// paddedInput is a batch of NHWC int16 images inside a border of zeros
+// wide enough for every filter tap of a convolution: padded taps read 0,
+// which is TFLite's input zero point once the offset is added.
+type paddedInput struct {
+	data      []int16
+	top, left int // border above and left of the image
+	h, w      int // padded height and width
+}
+
+// newPaddedInput sizes the border from the taps the convolution reads:
+// rows from -padH to (outH-1)·strideH − padH + (filterH−1)·dilationH, and
+// likewise for columns. The border is zeroed here and never written.
+func newPaddedInput(g *convGeometry) *paddedInput {
+	lastY := (g.outH-1)*g.strideH - g.padH + (g.filterH-1)*g.dilationH
+	lastX := (g.outW-1)*g.strideW - g.padW + (g.filterW-1)*g.dilationW
+	pi := &paddedInput{top: g.padH, left: g.padW}
+	pi.h = g.padH + max(g.inH, lastY+1)
+	pi.w = g.padW + max(g.inW, lastX+1)
+	pi.data = make([]int16, g.batches*pi.h*pi.w*g.inC)
+	return pi
+}
+
+// at returns the index of channel 0 of input pixel (y, x) of batch b; y
+// and x may lie in the border.
+func (pi *paddedInput) at(b, y, x, channels int) int {
+	return ((b*pi.h+y+pi.top)*pi.w + x + pi.left) * channels
 }
 
 // convIm2col (float32; conv2DGemm.im2col is its quantized twin) unrolls
