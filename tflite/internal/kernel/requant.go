@@ -56,6 +56,8 @@ func requantizers(q *convQuant) []requantizer {
 // lane layout requant16 loads (see requant_amd64.s).
 type rqBlock struct {
 	bias, left, multiplier, right, mask, half [16]int32
+	// multOdd holds lane 2i+1's multiplier at 2i, where VPMULDQ reads it.
+	multOdd [16]int32
 }
 
 // rqBlockSize is sizeof(rqBlock), the stride of consecutive blocks.
@@ -80,6 +82,9 @@ func newRQBlocks(rq []requantizer, bias []int32) []rqBlock {
 			b.left[j], b.multiplier[j], b.right[j] = int32(r.left), r.multiplier, int32(r.right)
 			b.mask[j] = int32(1)<<r.right - 1
 			b.half[j] = b.mask[j] >> 1
+			if j%2 == 1 {
+				b.multOdd[j-1] = r.multiplier
+			}
 			if bias != nil {
 				b.bias[j] = bias[i*16+j]
 			}

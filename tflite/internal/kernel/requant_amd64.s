@@ -7,37 +7,41 @@
 //                                                   equal to TFLite's nudge-and-truncate form)
 //   r = (s >> right) + ((s & mask) > (mask>>1) + (s < 0))   (RoundingDivideByPOT)
 //   out = clamp(r + outOff, actMin, actMax)
-// Block layout (rqBlock): bias, left, multiplier, right, mask, half — each
-// [16]int32 at offsets 0, 64, 128, 192, 256, 320.
+// Block layout (rqBlock): bias, left, multiplier, right, mask, half,
+// multOdd — each [16]int32 at offsets 0, 64, 128, 192, 256, 320, 384.
 // Consts (rqConsts): outOff, actMin, actMax, unsigned at 0, 4, 8, 12.
 
 DATA rqnudge<>+0(SB)/8, $0x40000000
 GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
 
 // REQ8 requantizes the 8 sums at (SI)+off with the block's lanes at
-// (BX)+off into Y0. Clobbers Y1-Y5.
+// (BX)+off into Y0. Clobbers Y1-Y4; Y11 must be zero. Zen-class cores
+// run every shift on one pipe, so the high multiply doubles with VPADDQ
+// and moves dwords with VPSHUFD instead of shifting:
+//   e, o = x·m (+ nudge) for even and odd lanes (64-bit, VPMULDQ)
+//   e+e, o+o hold (x·m + 2^30) >> 31 in their high dwords
+// and the rounding compares (s & mask) − (s < 0) > half, the same test
+// as (s & mask) > half + (s < 0).
 #define REQ8(off) \
 	VMOVDQU     off(SI), Y0          \
 	VPADDD      off(BX), Y0, Y0      \
 	VMOVDQU     64+off(BX), Y1       \
 	VPSLLVD     Y1, Y0, Y0           \
-	VMOVDQU     128+off(BX), Y1      \
-	VPMULDQ     Y1, Y0, Y2           \
-	VPSRLQ      $32, Y0, Y3          \
-	VPSRLQ      $32, Y1, Y4          \
-	VPMULDQ     Y4, Y3, Y3           \
+	VPMULDQ     128+off(BX), Y0, Y2  \
+	VPSHUFD     $0xF5, Y0, Y3        \
+	VPMULDQ     384+off(BX), Y3, Y3  \
 	VPADDQ      Y15, Y2, Y2          \
 	VPADDQ      Y15, Y3, Y3          \
-	VPSRLQ      $31, Y2, Y2          \
-	VPSLLQ      $1, Y3, Y3           \
+	VPADDQ      Y2, Y2, Y2           \
+	VPADDQ      Y3, Y3, Y3           \
+	VPSHUFD     $0xF5, Y2, Y2        \
 	VPBLENDD    $0xAA, Y3, Y2, Y0    \
 	VMOVDQU     192+off(BX), Y1      \
 	VPSRAVD     Y1, Y0, Y2           \
 	VPAND       256+off(BX), Y0, Y3  \
-	VPSRAD      $31, Y0, Y4          \
-	VMOVDQU     320+off(BX), Y5      \
-	VPSUBD      Y4, Y5, Y5           \
-	VPCMPGTD    Y5, Y3, Y3           \
+	VPCMPGTD    Y0, Y11, Y4          \
+	VPADDD      Y4, Y3, Y3           \
+	VPCMPGTD    320+off(BX), Y3, Y3  \
 	VPSUBD      Y3, Y2, Y0           \
 	VPADDD      Y14, Y0, Y0          \
 	VPMAXSD     Y13, Y0, Y0          \
@@ -59,6 +63,7 @@ TEXT ·requant16(SB), NOSPLIT, $0-56
 	VPBROADCASTD 0(AX), Y14
 	VPBROADCASTD 4(AX), Y13
 	VPBROADCASTD 8(AX), Y12
+	VPXOR        Y11, Y11, Y11
 	MOVL 12(AX), R8
 	TESTQ CX, CX
 	JZ    done

@@ -68,3 +68,25 @@ func TestRequant16MatchesScalar(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRequant16 times one GEMM tile's epilogue: 4 rows × 16 channels.
+func BenchmarkRequant16(b *testing.B) {
+	if !cpu.X86.HasAVX2 {
+		b.Skip("no AVX2")
+	}
+	rq := make([]requantizer, 16)
+	for j := range rq {
+		m, shift := fixedpoint.QuantizeMultiplier(math.Ldexp(0.7, -9-j%3))
+		rq[j] = newRequantizer(m, shift)
+	}
+	blocks := newRQBlocks(rq, make([]int32, 16))
+	c := rqConsts{outOff: -3, actMin: -128, actMax: 127}
+	var acc [64]int32
+	for i := range acc {
+		acc[i] = int32(i*7919) - 200000
+	}
+	var out [64]byte
+	for b.Loop() {
+		requant16(&acc[0], 4, &blocks[0], 0, &out[0], 16, &c)
+	}
+}
