@@ -85,13 +85,13 @@ func newSoftmax(n *Node, opts SoftmaxOptions) (Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &softmaxQuant[int8]{in: in, out: out, depth: depth, p: p}, nil
+		return newSoftmaxQuant[int8](in, out, depth, p), nil
 	case tensor.Uint8:
 		p, err := newSoftmaxParams(n, in, out, opts, 0)
 		if err != nil {
 			return nil, err
 		}
-		return &softmaxQuant[uint8]{in: in, out: out, depth: depth, p: p}, nil
+		return newSoftmaxQuant[uint8](in, out, depth, p), nil
 	}
 	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", in.Name, in.Type)
 }
@@ -145,6 +145,25 @@ type softmaxQuant[T ewQuant] struct {
 	in, out *tensor.Tensor
 	depth   int
 	p       softmaxParams
+	// exp[i] is the Q0.31 exponential of the difference −i from the row
+	// maximum, or −1 where −i < diffMin contributes nothing. An 8-bit
+	// input has only 256 differences, so the table (built with the same
+	// fixed-point functions) replaces every per-element exponential.
+	exp [256]int32
+}
+
+// newSoftmaxQuant builds the kernel and its exponential table.
+func newSoftmaxQuant[T ewQuant](in, out *tensor.Tensor, depth int, p softmaxParams) *softmaxQuant[T] {
+	k := &softmaxQuant[T]{in: in, out: out, depth: depth, p: p}
+	for i := range k.exp {
+		d := -int32(i)
+		if d < p.diffMin {
+			k.exp[i] = -1
+			continue
+		}
+		k.exp[i] = fixedpoint.ExpOnNegativeValues(fixedpoint.MultiplyByQuantizedMultiplier(d, p.mult, p.shift), softmaxScaledDiffIntegerBits)
+	}
+	return k
 }
 
 // Eval computes the output.
@@ -153,14 +172,15 @@ func (k *softmaxQuant[T]) Eval() error {
 	tMin, tMax := ewRange[T]()
 	for start := 0; start < len(x); start += k.depth {
 		row, orow := x[start:start+k.depth], y[start:start+k.depth]
+		orow = orow[:len(row)]
 		maxIn := row[0]
 		for _, v := range row[1:] {
 			maxIn = max(maxIn, v)
 		}
 		var sum int32
 		for _, v := range row {
-			if d := int32(v) - int32(maxIn); d >= k.p.diffMin {
-				e := fixedpoint.ExpOnNegativeValues(k.scaledDiff(d), softmaxScaledDiffIntegerBits)
+			// Exponentials are positive, so −1 marks the skipped ones.
+			if e := k.exp[uint8(int32(maxIn)-int32(v))]; e >= 0 {
 				sum += fixedpoint.Rescale(e, 0, softmaxAccumIntegerBits)
 			}
 		}
@@ -169,23 +189,16 @@ func (k *softmaxQuant[T]) Eval() error {
 		// fractional bits after dividing by the sum's power of two.
 		exponent := bitsOverUnit + 31 - 8
 		for i, v := range row {
-			d := int32(v) - int32(maxIn)
-			if d < k.p.diffMin {
+			e := k.exp[uint8(int32(maxIn)-int32(v))]
+			if e < 0 {
 				orow[i] = T(tMin)
 				continue
 			}
-			e := fixedpoint.ExpOnNegativeValues(k.scaledDiff(d), softmaxScaledDiffIntegerBits)
 			o := softmaxDivideByPOT(fixedpoint.SaturatingRoundingDoublingHighMul(scale, e), exponent) + tMin
 			orow[i] = T(min(max(o, tMin), tMax))
 		}
 	}
 	return nil
-}
-
-// scaledDiff turns a (non-positive) difference from the row maximum into
-// Q5.26.
-func (k *softmaxQuant[T]) scaledDiff(d int32) int32 {
-	return fixedpoint.MultiplyByQuantizedMultiplier(d, k.p.mult, k.p.shift)
 }
 
 // softmaxDivideByPOT is RoundingDivideByPOT extended to exponents above 31,
