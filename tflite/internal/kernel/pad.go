@@ -196,23 +196,33 @@ func (p *padding) Eval() error {
 	if p.constant != nil {
 		value = p.constant.Data[:es]
 	}
-	fillPattern(dst, value)
 	if len(src) == 0 {
+		fillPattern(dst, value)
 		return nil
 	}
 	if p.rank == 0 {
 		copy(dst, src)
 		return nil
 	}
+	// A "row" spans the innermost padded dimension and every unpadded one
+	// inside it: that block of the input is contiguous in the output too.
+	// Rows land in increasing order, so filling only the gap before each
+	// row (and the tail after the last) writes every output byte once.
 	last := p.rank - 1
 	row := p.inShape[last] * es
+	for last > 0 && p.before[last] == 0 && p.out.Shape[last] == p.inShape[last] {
+		last--
+		row *= p.inShape[last]
+	}
 	var idx [maxPadRank]int
+	filled := 0
 	for off := 0; off < len(src); off += row {
-		o := p.before[last]
+		o := p.before[last] * p.outStrides[last]
 		for d := 0; d < last; d++ {
 			o += (idx[d] + p.before[d]) * p.outStrides[d]
 		}
-		copy(dst[o*es:], src[off:off+row])
+		fillPattern(dst[filled:o*es], value)
+		filled = o*es + copy(dst[o*es:], src[off:off+row])
 		for d := last - 1; d >= 0; d-- {
 			idx[d]++
 			if idx[d] < p.inShape[d] {
@@ -221,6 +231,7 @@ func (p *padding) Eval() error {
 			idx[d] = 0
 		}
 	}
+	fillPattern(dst[filled:], value)
 	return nil
 }
 
