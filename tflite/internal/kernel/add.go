@@ -64,7 +64,7 @@ func newAddSub(n *Node, act schema.ActivationFunctionType, sub bool) (Op, error)
 		if err != nil {
 			return nil, err
 		}
-		return &addSubFloat{a: a, b: b, out: out, bc: bc, lo: lo, hi: hi, sub: sub}, nil
+		return &addSubFloat{a: a, b: b, out: out, bc: bc, lo: lo, hi: hi, sub: sub, simd: intSIMD()}, nil
 	case tensor.Int8:
 		p, err := newAddSubParams(n, a, b, out, act)
 		if err != nil {
@@ -259,32 +259,24 @@ type addSubFloat struct {
 	bc        *broadcast4
 	lo, hi    float32
 	sub       bool
+	simd      bool
 }
 
 // Eval computes the output.
 func (k *addSubFloat) Eval() error {
 	x, y, o := k.a.Float32(), k.b.Float32(), k.out.Float32()
-	// Subtraction is written out rather than as x + (-1)·y, which Go would
-	// compile to a fused multiply-add on arm64 (see the FMA guard in
-	// `make smoke`).
-	op := func(a, b float32) float32 { return a + b }
-	if k.sub {
-		op = func(a, b float32) float32 { return a - b }
+	switch {
+	case k.bc.same && k.sub:
+		subClampF32s(o, x, y, k.lo, k.hi, k.simd)
+	case k.bc.same:
+		addClampF32s(o, x, y, k.lo, k.hi, k.simd)
+	case k.sub:
+		// Subtraction is written out rather than as x + (-1)·y, which Go
+		// would compile to a fused multiply-add on arm64 (see the FMA
+		// guard in `make smoke`).
+		k.bc.each(func(oi, i, j int) { o[oi] = clampF32(x[i]-y[j], k.lo, k.hi) })
+	default:
+		k.bc.each(func(oi, i, j int) { o[oi] = clampF32(x[i]+y[j], k.lo, k.hi) })
 	}
-	if k.bc.same && k.sub {
-		for i := range o {
-			o[i] = min(max(x[i]-y[i], k.lo), k.hi)
-		}
-		return nil
-	}
-	if k.bc.same {
-		for i := range o {
-			o[i] = min(max(x[i]+y[i], k.lo), k.hi)
-		}
-		return nil
-	}
-	k.bc.each(func(oi, i, j int) {
-		o[oi] = min(max(op(x[i], y[j]), k.lo), k.hi)
-	})
 	return nil
 }

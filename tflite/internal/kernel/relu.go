@@ -35,7 +35,7 @@ func newClampActivation(n *Node, lo, hi float32) (Op, error) {
 	}
 	switch in.Type {
 	case tensor.Float32:
-		return &clampFloat{in: in, out: out, lo: lo, hi: hi}, nil
+		return &clampFloat{in: in, out: out, lo: lo, hi: hi, simd: intSIMD()}, nil
 	case tensor.Int8:
 		p, err := newClampQuant[int8](n, in, out, lo, hi)
 		if err != nil {
@@ -98,13 +98,11 @@ func (k *clampQuant[T]) Eval() error {
 type clampFloat struct {
 	in, out *tensor.Tensor
 	lo, hi  float32
+	simd    bool
 }
 
 // Eval computes the output.
 func (k *clampFloat) Eval() error {
-	x, y := k.in.Float32(), k.out.Float32()
-	for i, v := range x {
-		y[i] = min(max(v, k.lo), k.hi)
-	}
+	clampF32s(k.out.Float32(), k.in.Float32(), k.lo, k.hi, k.simd)
 	return nil
 }

@@ -1,0 +1,74 @@
+#include "textflag.h"
+
+// AVX2 float element-wise loops for elementwise_amd64.go, 8 lanes a step.
+// The clamp is std::min(std::max(v, lo), hi): VMAXPS returns its second
+// source when the two compare equal or either is NaN, so max(lo, v) in
+// that order keeps −0 and NaN in v exactly like (v < lo ? lo : v), and
+// likewise min(hi, m) is (hi < m ? hi : m). Go assembly lists sources
+// right to left: VMAXPS Yv, Ylo, Yd is Intel's vmaxps yd, ylo, yv.
+
+// func addClampF32x8(dst, x, y *float32, blocks int, lo, hi float32)
+TEXT ·addClampF32x8(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DX
+	MOVQ         blocks+24(FP), CX
+	VBROADCASTSS lo+32(FP), Y14
+	VBROADCASTSS hi+36(FP), Y15
+
+addloop:
+	VMOVUPS (SI), Y0
+	VADDPS  (DX), Y0, Y0
+	VMAXPS  Y0, Y14, Y0
+	VMINPS  Y0, Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     addloop
+	VZEROUPPER
+	RET
+
+// func subClampF32x8(dst, x, y *float32, blocks int, lo, hi float32)
+TEXT ·subClampF32x8(SB), NOSPLIT, $0-40
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), DX
+	MOVQ         blocks+24(FP), CX
+	VBROADCASTSS lo+32(FP), Y14
+	VBROADCASTSS hi+36(FP), Y15
+
+subloop:
+	VMOVUPS (SI), Y0
+	VSUBPS  (DX), Y0, Y0
+	VMAXPS  Y0, Y14, Y0
+	VMINPS  Y0, Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DX
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     subloop
+	VZEROUPPER
+	RET
+
+// func clampF32x8(dst, x *float32, blocks int, lo, hi float32)
+TEXT ·clampF32x8(SB), NOSPLIT, $0-32
+	MOVQ         dst+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         blocks+16(FP), CX
+	VBROADCASTSS lo+24(FP), Y14
+	VBROADCASTSS hi+28(FP), Y15
+
+clamploop:
+	VMOVUPS (SI), Y0
+	VMAXPS  Y0, Y14, Y0
+	VMINPS  Y0, Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     clamploop
+	VZEROUPPER
+	RET

@@ -1,0 +1,10 @@
+//go:build !amd64
+
+package kernel
+
+// Without assembly the element-wise loops run entirely in Go: these
+// report that they did nothing.
+
+func addClampF32SIMD(dst, x, y []float32, lo, hi float32) int { return 0 }
+func subClampF32SIMD(dst, x, y []float32, lo, hi float32) int { return 0 }
+func clampF32SIMD(dst, x []float32, lo, hi float32) int       { return 0 }
