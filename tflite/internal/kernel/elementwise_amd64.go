@@ -1,5 +1,7 @@
 package kernel
 
+import "unsafe"
+
 //go:noescape
 func addClampF32x8(dst, x, y *float32, blocks int, lo, hi float32)
 
@@ -41,4 +43,39 @@ func clampF32SIMD(dst, x []float32, lo, hi float32) int {
 	_ = x[blocks*8-1]
 	clampF32x8(&dst[0], &x[0], blocks, lo, hi)
 	return blocks * 8
+}
+
+//go:noescape
+func maxIntoF32x8(dst, src *float32, blocks int)
+
+//go:noescape
+func maxIntoI8x32(dst, src *int8, blocks int)
+
+//go:noescape
+func maxIntoU8x32(dst, src *uint8, blocks int)
+
+// maxIntoF32SIMD does the first multiple of 8 elements of maxIntoF32s.
+func maxIntoF32SIMD(dst, src []float32) int {
+	blocks := len(dst) / 8
+	if blocks == 0 {
+		return 0
+	}
+	_ = src[blocks*8-1]
+	maxIntoF32x8(&dst[0], &src[0], blocks)
+	return blocks * 8
+}
+
+// maxIntoIntSIMD does the first multiple of 32 elements of maxIntoInts.
+func maxIntoIntSIMD[T int8 | uint8](dst, src []T) int {
+	blocks := len(dst) / 32
+	if blocks == 0 {
+		return 0
+	}
+	_ = src[blocks*32-1]
+	if isUnsigned[T]() {
+		maxIntoU8x32((*uint8)(unsafe.Pointer(&dst[0])), (*uint8)(unsafe.Pointer(&src[0])), blocks)
+	} else {
+		maxIntoI8x32((*int8)(unsafe.Pointer(&dst[0])), (*int8)(unsafe.Pointer(&src[0])), blocks)
+	}
+	return blocks * 32
 }

@@ -72,3 +72,59 @@ clamploop:
 	JNZ     clamploop
 	VZEROUPPER
 	RET
+
+// maxInto: dst = std::max(dst, src) = (dst < src ? src : dst). VMAXPS
+// returns its second source on ties and NaNs, so src goes first:
+// VMAXPS Yd, Ys, Yr is Intel's vmaxps yr, ys, yd.
+
+// func maxIntoF32x8(dst, src *float32, blocks int)
+TEXT ·maxIntoF32x8(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ blocks+16(FP), CX
+
+maxfloop:
+	VMOVUPS (DI), Y0
+	VMOVUPS (SI), Y1
+	VMAXPS  Y0, Y1, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     maxfloop
+	VZEROUPPER
+	RET
+
+// func maxIntoI8x32(dst, src *int8, blocks int)
+TEXT ·maxIntoI8x32(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ blocks+16(FP), CX
+
+maxbloop:
+	VMOVDQU (DI), Y0
+	VPMAXSB (SI), Y0, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     maxbloop
+	VZEROUPPER
+	RET
+
+// func maxIntoU8x32(dst, src *uint8, blocks int)
+TEXT ·maxIntoU8x32(SB), NOSPLIT, $0-24
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ blocks+16(FP), CX
+
+maxuloop:
+	VMOVDQU (DI), Y0
+	VPMAXUB (SI), Y0, Y0
+	VMOVDQU Y0, (DI)
+	ADDQ    $32, SI
+	ADDQ    $32, DI
+	DECQ    CX
+	JNZ     maxuloop
+	VZEROUPPER
+	RET

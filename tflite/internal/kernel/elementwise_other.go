@@ -8,3 +8,5 @@ package kernel
 func addClampF32SIMD(dst, x, y []float32, lo, hi float32) int { return 0 }
 func subClampF32SIMD(dst, x, y []float32, lo, hi float32) int { return 0 }
 func clampF32SIMD(dst, x []float32, lo, hi float32) int       { return 0 }
+func maxIntoF32SIMD(dst, src []float32) int                   { return 0 }
+func maxIntoIntSIMD[T int8 | uint8](dst, src []T) int         { return 0 }

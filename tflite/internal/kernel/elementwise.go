@@ -53,3 +53,30 @@ func clampF32s(dst, x []float32, lo, hi float32, simd bool) {
 		dst[i] = clampF32(x[i], lo, hi)
 	}
 }
+
+// maxIntoF32s sets dst[i] = std::max(dst[i], src[i]), i.e. src[i] when
+// dst[i] < src[i]: a NaN in src is skipped, one in dst stays.
+func maxIntoF32s(dst, src []float32, simd bool) {
+	src = src[:len(dst)]
+	i := 0
+	if simd {
+		i = maxIntoF32SIMD(dst, src)
+	}
+	for ; i < len(dst); i++ {
+		if dst[i] < src[i] {
+			dst[i] = src[i]
+		}
+	}
+}
+
+// maxIntoInts sets dst[i] = max(dst[i], src[i]) for 8-bit integers.
+func maxIntoInts[T int8 | uint8](dst, src []T, simd bool) {
+	src = src[:len(dst)]
+	i := 0
+	if simd {
+		i = maxIntoIntSIMD(dst, src)
+	}
+	for ; i < len(dst); i++ {
+		dst[i] = max(dst[i], src[i])
+	}
+}

@@ -72,3 +72,52 @@ func TestElementwiseF32PathsAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestMaxIntoPathsAgree checks the SIMD maxima against the scalar loops:
+// floats bit for bit (NaN in src skipped, in dst kept), 8-bit integers of
+// both signs.
+func TestMaxIntoPathsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 2))
+	special := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(-1)), float32(math.NaN()), -math.MaxFloat32}
+	for n := 0; n < 70; n++ {
+		d0, s := make([]float32, n), make([]float32, n)
+		i8d, i8s := make([]int8, n), make([]int8, n)
+		u8d, u8s := make([]uint8, n), make([]uint8, n)
+		for i := range n {
+			d0[i], s[i] = float32(r.NormFloat64()), float32(r.NormFloat64())
+			if r.IntN(5) == 0 {
+				s[i] = special[r.IntN(len(special))]
+			}
+			if r.IntN(9) == 0 {
+				d0[i] = special[r.IntN(len(special))]
+			}
+			i8d[i], i8s[i] = int8(r.Uint32()), int8(r.Uint32())
+			u8d[i], u8s[i] = uint8(r.Uint32()), uint8(r.Uint32())
+		}
+		want, got := append([]float32(nil), d0...), append([]float32(nil), d0...)
+		maxIntoF32s(want, s, false)
+		maxIntoF32s(got, s, true)
+		for i := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("float n=%d element %d: max(%v, %v) simd %v, scalar %v", n, i, d0[i], s[i], got[i], want[i])
+			}
+			if !(d0[i] < s[i]) && math.Float32bits(want[i]) != math.Float32bits(d0[i]) {
+				t.Fatalf("float n=%d element %d: max(%v, %v) = %v, want dst kept", n, i, d0[i], s[i], want[i])
+			}
+		}
+		i8w, i8g := append([]int8(nil), i8d...), append([]int8(nil), i8d...)
+		maxIntoInts(i8w, i8s, false)
+		maxIntoInts(i8g, i8s, true)
+		u8w, u8g := append([]uint8(nil), u8d...), append([]uint8(nil), u8d...)
+		maxIntoInts(u8w, u8s, false)
+		maxIntoInts(u8g, u8s, true)
+		for i := range n {
+			if i8g[i] != i8w[i] || i8w[i] != max(i8d[i], i8s[i]) {
+				t.Fatalf("int8 n=%d element %d: simd %d scalar %d, want %d", n, i, i8g[i], i8w[i], max(i8d[i], i8s[i]))
+			}
+			if u8g[i] != u8w[i] || u8w[i] != max(u8d[i], u8s[i]) {
+				t.Fatalf("uint8 n=%d element %d: simd %d scalar %d, want %d", n, i, u8g[i], u8w[i], max(u8d[i], u8s[i]))
+			}
+		}
+	}
+}
