@@ -61,6 +61,25 @@ type meanGeometry struct {
 	// special is TF 2.2's dedicated case: 4-D, keep_dims, axes {1, 2}
 	// (it changes the uint8 algorithm).
 	special bool
+	// block is set when the reduced axes are consecutive, so the input is
+	// [outer][reduced][inner] and the output [outer][inner] (the global
+	// average pool of image models): sums then run as plain loops.
+	block                 bool
+	outer, reduced, inner int
+}
+
+// sumBlocks adds x over the reduced block into sum ([outer][inner]),
+// offsetting each value by off, in input order like accumulate.
+func sumBlocks[T ewQuant](g *meanGeometry, sum []int32, x []T, off int32) {
+	for o := 0; o < g.outer; o++ {
+		s := sum[o*g.inner : (o+1)*g.inner]
+		for r := 0; r < g.reduced; r++ {
+			row := x[(o*g.reduced+r)*g.inner:][:len(s)]
+			for j, v := range row {
+				s[j] += int32(v) + off
+			}
+		}
+	}
 }
 
 // newMean prepares MEAN (inputs: data, constant int32 axes) for float32,
@@ -150,6 +169,21 @@ func newMeanGeometry(n *Node, in, axis, out *tensor.Tensor, keepDims bool) (mean
 	}
 	slices.Sort(resolved)
 	g.special = keepDims && rank == 4 && slices.Equal(resolved, []int{1, 2})
+	if len(resolved) > 0 && resolved[len(resolved)-1]-resolved[0] == len(resolved)-1 {
+		first, last := resolved[0], resolved[len(resolved)-1]
+		g.block = true
+		g.outer, g.reduced, g.inner = 1, 1, 1
+		for d, size := range in.Shape {
+			switch {
+			case d < first:
+				g.outer *= size
+			case d <= last:
+				g.reduced *= size
+			default:
+				g.inner *= size
+			}
+		}
+	}
 	return g, nil
 }
 
@@ -188,7 +222,19 @@ type meanFloat struct {
 func (k *meanFloat) Eval() error {
 	x, y := k.in.Float32(), k.out.Float32()
 	clear(k.sum)
-	k.g.accumulate(func(o, i int) { k.sum[o] += x[i] })
+	if g := &k.g; g.block {
+		for o := 0; o < g.outer; o++ {
+			s := k.sum[o*g.inner : (o+1)*g.inner]
+			for r := 0; r < g.reduced; r++ {
+				row := x[(o*g.reduced+r)*g.inner:][:len(s)]
+				for j, v := range row {
+					s[j] += v
+				}
+			}
+		}
+	} else {
+		k.g.accumulate(func(o, i int) { k.sum[o] += x[i] })
+	}
 	c := float32(k.g.count)
 	for i := range y {
 		y[i] = k.sum[i] / c
@@ -286,11 +332,14 @@ type meanQuant[T ewQuant] struct {
 func (k *meanQuant[T]) Eval() error {
 	x, y := ewElems[T](k.in), ewElems[T](k.out)
 	clear(k.sum)
+	var off int32
 	if k.p.path == meanInt8 {
-		zp := k.p.inZP
-		k.g.accumulate(func(o, i int) { k.sum[o] += int32(x[i]) - zp })
+		off = -k.p.inZP
+	}
+	if k.g.block {
+		sumBlocks(&k.g, k.sum, x, off)
 	} else {
-		k.g.accumulate(func(o, i int) { k.sum[o] += int32(x[i]) })
+		k.g.accumulate(func(o, i int) { k.sum[o] += int32(x[i]) + off })
 	}
 	count := int32(k.g.count)
 	p := &k.p

@@ -1,7 +1,10 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	flatbuffers "github.com/google/flatbuffers/go"
@@ -170,5 +173,61 @@ func TestMeanErrors(t *testing.T) {
 				t.Fatalf("got %v, want %v", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestMeanBlockPath checks the loops for consecutive reduced axes against
+// the general odometer walk, for int8 and float32 and several axis sets.
+func TestMeanBlockPath(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 7))
+	shape := []int{2, 3, 4, 5}
+	for _, axes := range [][]int32{{1}, {2, 3}, {0, 1}, {1, 2}, {3}, {0, 1, 2, 3}} {
+		var outShape []int
+		for d, size := range shape {
+			if !slices.Contains(axes, int32(d)) {
+				outShape = append(outShape, size)
+			}
+		}
+		for _, typ := range []tensor.DType{tensor.Int8, tensor.Float32} {
+			var scale float32
+			if typ == tensor.Int8 {
+				scale = 0.1
+			}
+			in := ewTensor("in", typ, scale, -3, shape...)
+			for i := range in.Data {
+				in.Data[i] = byte(r.Uint32())
+			}
+			if typ == tensor.Float32 {
+				for i, v := range in.Float32() {
+					if v != v || v > 1e30 || v < -1e30 { // keep sums finite and comparable
+						in.Float32()[i] = float32(i)
+					}
+				}
+			}
+			ax := &tensor.Tensor{Name: "axis", Type: tensor.Int32, Shape: []int{len(axes)}, Const: true, Data: int32Bytes(axes...)}
+			run := func(block bool) []byte {
+				out := ewTensor("out", typ, scale*0.5, 2, outShape...)
+				op, err := newMean(&Node{Code: schema.BuiltinOperatorMEAN, Inputs: []*tensor.Tensor{in, ax}, Outputs: []*tensor.Tensor{out}}, MeanOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				switch k := op.(type) {
+				case *meanQuant[int8]:
+					if !k.g.block {
+						t.Fatalf("axes %v: reduced axes not recognised as one block", axes)
+					}
+					k.g.block = block
+				case *meanFloat:
+					k.g.block = block
+				}
+				if err := op.Eval(); err != nil {
+					t.Fatal(err)
+				}
+				return out.Data
+			}
+			if got, want := run(true), run(false); !bytes.Equal(got, want) {
+				t.Errorf("%s axes %v: block loops differ from the general walk", typ, axes)
+			}
+		}
 	}
 }
