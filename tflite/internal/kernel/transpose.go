@@ -124,14 +124,38 @@ func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose) {
 	}
 	last := t.rank - 1
 	inner, innerStride := t.outShape[last], t.strides[last]
+	// The last two output dimensions are walked as one block: moving
+	// channels last (NCHW → NHWC) makes rows of only a few elements, and
+	// the odometer below would otherwise run once per row.
+	rows, rowStride := 1, 0
+	if last > 0 {
+		rows, rowStride = t.outShape[last-1], t.strides[last-1]
+		last--
+	}
 	var idx [maxTransposeRank]int
-	base := 0 // input offset of the current output row's first element
-	for o := 0; o < n; o += inner {
-		row := dst[o : o+inner]
-		s := base
-		for i := range row {
-			row[i] = src[s]
-			s += innerStride
+	base := 0 // input offset of the current block's first element
+	// Read along whichever of the two dimensions is closer to contiguous
+	// in the input.
+	readRows := rowStride < innerStride
+	for o := 0; o < n; o += rows * inner {
+		block := dst[o : o+rows*inner]
+		if readRows {
+			for i := 0; i < inner; i++ {
+				s := base + i*innerStride
+				for r := i; r < len(block); r += inner {
+					block[r] = src[s]
+					s += rowStride
+				}
+			}
+		} else {
+			for r := 0; r < rows; r++ {
+				row := block[r*inner : (r+1)*inner]
+				s := base + r*rowStride
+				for i := range row {
+					row[i] = src[s]
+					s += innerStride
+				}
+			}
 		}
 		for d := last - 1; d >= 0; d-- {
 			idx[d]++
