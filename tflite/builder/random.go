@@ -27,7 +27,9 @@ func (r *Rand) Uint64() uint64 {
 func (r *Rand) Float32(lo, hi float32) float32 {
 	// 24 random bits give every float32 in [0, 1) with equal spacing.
 	u := float32(r.Uint64()>>40) / (1 << 24)
-	return lo + u*(hi-lo)
+	// The explicit float32() rounds the product first: Go would fuse it
+	// into a multiply-add on arm64 and draw different values there.
+	return lo + float32(u*(hi-lo))
 }
 
 // Float32s returns n values uniform in [lo, hi).

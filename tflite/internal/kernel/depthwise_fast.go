@@ -1,6 +1,7 @@
 package kernel
 
 import (
+	"runtime"
 	"unsafe"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
@@ -99,7 +100,8 @@ func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 			dc.w[i] = wv
 			dc.tapSum[i%g.outC] += wv
 		}
-		if g.filterH == 3 && g.filterW == 3 && ref.mult == 1 && intSIMD() {
+		// Only the AVX2 kernel reads the pair-interleaved copy.
+		if g.filterH == 3 && g.filterW == 3 && ref.mult == 1 && intSIMD() && runtime.GOARCH == "amd64" {
 			dc.w3 = packDepthwise3x3(dc.w, g.outC)
 		}
 		return dc

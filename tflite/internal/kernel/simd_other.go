@@ -1,8 +1,8 @@
-//go:build !amd64
+//go:build !amd64 && !arm64
 
 package kernel
 
-// Architectures without assembly kernels (arm64, arm, riscv64, 386, …) run
+// Architectures without assembly kernels (arm, riscv64, 386, …) run
 // the portable Go loops; the SIMD entry points below are either unreachable
 // (packing never chooses their layouts here) or do no work, so callers
 // fall through to Go.

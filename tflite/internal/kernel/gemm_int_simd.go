@@ -1,6 +1,12 @@
+//go:build amd64 || arm64
+
 package kernel
 
 import "unsafe"
+
+// The Go side of the SIMD integer GEMM, shared by the AVX2
+// (gemm_int_amd64.s) and NEON (gemm_int_arm64.s) kernels, which take the
+// same arguments and return the same sums.
 
 //go:noescape
 func dotI16x4x16(a *int16, lda uintptr, b *int16, kpairs int, out *[64]int32)
@@ -14,7 +20,7 @@ func dotI8x4x16(a *int16, lda uintptr, b *int8, kpairs int, out *[64]int32)
 //go:noescape
 func dotI8x1x16(a *int16, b *int8, kpairs int, out *[16]int32)
 
-// gemmIntSIMD is gemmInt on the AVX2 layout: four rows × sixteen channels
+// gemmIntSIMD is gemmInt on the SIMD layout: four rows × sixteen channels
 // per kernel call, single rows for the remainder.
 func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e *intEpilogue, out []T) {
 	lda, n := p.lda, p.n
@@ -75,7 +81,7 @@ func widenInt8(dst *int16, src *int8, blocks int, off int16)
 //go:noescape
 func widenUint8(dst *int16, src *uint8, blocks int, off int16)
 
-// convWidenSIMD is convWiden with AVX2 for runs of 16 and more.
+// convWidenSIMD is convWiden with SIMD for runs of 16 and more.
 func convWidenSIMD[T quantElem](dst []int16, src []T, off int16) {
 	done := 0
 	if blocks := len(src) / 16; blocks > 0 {

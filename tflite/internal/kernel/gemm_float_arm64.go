@@ -1,0 +1,33 @@
+package kernel
+
+//go:noescape
+func dotF32x4x16(a *float32, lda uintptr, b *float32, k int, out *[64]float32)
+
+//go:noescape
+func dotF32x1x16(a *float32, b *float32, k int, out *[16]float32)
+
+// gemmFloatSIMD is gemmFloat on the SIMD layout with the NEON kernels
+// (gemm_float_arm64.s): four rows × sixteen channels per kernel call,
+// single rows for the remainder — the loop of gemm_float_amd64.go.
+func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
+	k, n := p.k, p.n
+	if rows == 0 || len(a) < rows*k || len(out) < rows*n {
+		return
+	}
+	var acc [4 * simdGroup]float32
+	for g := gLo; g < gHi; g++ {
+		b := p.w16[g*k*simdGroup : (g+1)*k*simdGroup]
+		c0 := g * simdGroup
+		r := 0
+		for ; r+4 <= rows; r += 4 {
+			dotF32x4x16(&a[r*k], uintptr(4*k), &b[0], k, &acc)
+			for i := 0; i < 4; i++ {
+				e.storeRow(out[(r+i)*n:(r+i+1)*n], c0, acc[i*simdGroup:(i+1)*simdGroup])
+			}
+		}
+		for ; r < rows; r++ {
+			dotF32x1x16(&a[r*k], &b[0], k, (*[simdGroup]float32)(acc[:simdGroup]))
+			e.storeRow(out[r*n:(r+1)*n], c0, acc[:simdGroup])
+		}
+	}
+}

@@ -1,0 +1,16 @@
+package kernel
+
+import (
+	"os"
+	"testing"
+)
+
+// TestNEONSelected makes sure the arm64 runs (qemu-aarch64 in make test)
+// exercise the NEON kernels, not silently the portable ones, unless
+// EDGEFLEET_TFLITE_NOSIMD asks for those.
+func TestNEONSelected(t *testing.T) {
+	want := os.Getenv(noSIMDEnv) != "1"
+	if got := intSIMD(); got != want {
+		t.Fatalf("intSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
+	}
+}
