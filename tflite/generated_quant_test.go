@@ -11,6 +11,7 @@ type refCase struct {
 	model  func() ([]byte, error)
 	inputs func() [][]byte
 	float  bool // outputs are float32: compare with tolerance
+	exact  bool // float outputs must be bit-identical to TFLite 2.2's
 }
 
 func q(scale float32, zp int64) builder.Quant { return builder.PerTensor(scale, zp) }
@@ -230,5 +231,5 @@ func referenceCases() []refCase {
 				return [][]byte{float32Bytes(builder.NewRand(140+s).Float32s(builder.TinyInputs, -4, 4))}
 			}})
 	}
-	return cases
+	return append(cases, floatExactCases()...)
 }

@@ -194,10 +194,12 @@ type conv2DFloat struct {
 	g                     convGeometry
 	in, filter, bias, out *tensor.Tensor
 	actMin, actMax        float32
+	patch                 []float32 // one pixel's im2col row
 }
 
-// Eval computes Σ input · filter over in-bounds taps plus bias, clamped to
-// the fused activation's range.
+// Eval computes, per output pixel and channel, Σ patch · filter in
+// TFLite 2.2's order (see gemm_float_order.go; the patch holds zeros at
+// padding) plus bias, clamped to the fused activation's range.
 func (o *conv2DFloat) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
 		if err := checkBound(o.n, t); err != nil {
@@ -210,38 +212,21 @@ func (o *conv2DFloat) Eval() error {
 		bias = o.bias.Float32()
 	}
 	g := &o.g
-	filterSize := g.filterH * g.filterW * g.inC
-	outPos := 0
-	for b := 0; b < g.batches; b++ {
-		for oy := 0; oy < g.outH; oy++ {
-			iy0 := oy*g.strideH - g.padH
-			rows := g.rowTaps[oy]
-			for ox := 0; ox < g.outW; ox++ {
-				ix0 := ox*g.strideW - g.padW
-				cols := g.colTaps[ox]
-				for oc := 0; oc < g.outC; oc++ {
-					f := filter[oc*filterSize : (oc+1)*filterSize]
-					var acc float32
-					for fy := rows.lo; fy < rows.hi; fy++ {
-						inRow := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
-						fRow := fy * g.filterW
-						for fx := cols.lo; fx < cols.hi; fx++ {
-							ip := (inRow + ix0 + fx*g.dilationW) * g.inC
-							fp := (fRow + fx) * g.inC
-							x := in[ip : ip+g.inC]
-							w := f[fp : fp+len(x)]
-							for c, xv := range x {
-								acc += float32(xv * w[c]) // no FMA: see gemm_float.go
-							}
-						}
-					}
-					if bias != nil {
-						acc += bias[oc]
-					}
-					out[outPos] = convClampFloat(acc, o.actMin, o.actMax)
-					outPos++
-				}
+	k := g.filterH * g.filterW * g.inC
+	pixels := g.batches * g.outH * g.outW
+	order := newFloatSumOrder(g.outC, pixels, k)
+	if len(o.patch) != k {
+		o.patch = make([]float32, k)
+	}
+	for j := 0; j < pixels; j++ {
+		convIm2col(g, o.patch, k, in, j, 1, 0, floatCopy)
+		row := out[j*g.outC : (j+1)*g.outC]
+		for oc := range row {
+			acc := order.sum(oc, j, filter[oc*k:(oc+1)*k], o.patch)
+			if bias != nil {
+				acc += bias[oc]
 			}
+			row[oc] = convClampFloat(acc, o.actMin, o.actMax)
 		}
 	}
 	return nil

@@ -14,32 +14,34 @@ type conv2DFloatGemm struct {
 	epi       floatEpilogue
 	in, out   *tensor.Tensor
 	bias      *tensor.Tensor
-	p         *packedFloat
+	gemm      *floatGemm
 	pool      *parallel.Pool
 	k         int
 	pixels    int
 	blockRows int
 	splitN    int
-	scratch   []float32
+	scratch   []float32 // per worker: an im2col block, then gemm's scratch
+	perWorker int
 
 	inData, outData []float32
 }
 
-// newConv2DFloatGemm packs a constant filter once per Model; nil when the
-// filter is computed at run time.
+// newConv2DFloatGemm prepares the product with a constant filter once per
+// Model; nil when the filter is computed at run time.
 func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 	if !ref.filter.Const || len(ref.filter.Data) != ref.filter.ByteSize() {
 		return nil
 	}
 	n, g := ref.n, ref.g
 	k := g.filterH * g.filterW * g.inC
-	p := cachedPackFloat(n, "conv2d/packed-float", ref.filter.Float32(), g.outC, k)
-	if p == nil {
+	pixels := g.batches * g.outH * g.outW
+	gemm := newFloatGemm(n, "conv2d/packed-float", ref.filter.Float32(), g.outC, k, pixels)
+	if gemm == nil {
 		return nil
 	}
 	o := &conv2DFloatGemm{
-		ref: ref, n: n, g: g, in: ref.in, out: ref.out, bias: ref.bias, p: p,
-		pool: n.Pool, k: k, pixels: g.batches * g.outH * g.outW,
+		ref: ref, n: n, g: g, in: ref.in, out: ref.out, bias: ref.bias, gemm: gemm,
+		pool: n.Pool, k: k, pixels: pixels,
 		epi: floatEpilogue{bias: make([]float32, g.outC), actMin: ref.actMin, actMax: ref.actMax},
 	}
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
@@ -53,9 +55,10 @@ func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.splitN = 1
 	if workers := o.pool.Workers(); workers > 1 && blocks < 2*workers {
-		o.splitN = min(workers, p.groups())
+		o.splitN = min(workers, gemm.groups())
 	}
-	o.scratch = make([]float32, o.pool.Workers()*o.blockRows*k)
+	o.perWorker = o.blockRows*k + gemm.blockScratch(o.blockRows)
+	o.scratch = make([]float32, o.pool.Workers()*o.perWorker)
 	return o
 }
 
@@ -77,8 +80,9 @@ func (o *conv2DFloatGemm) Eval() error {
 
 // RunParts computes parts [lo, hi): part = block·splitN + slice.
 func (o *conv2DFloatGemm) RunParts(w, lo, hi int) {
-	groups := o.p.groups()
-	a := o.scratch[w*o.blockRows*o.k : (w+1)*o.blockRows*o.k]
+	groups := o.gemm.groups()
+	scratch := o.scratch[w*o.perWorker : (w+1)*o.perWorker]
+	a, gemmScratch := scratch[:o.blockRows*o.k], scratch[o.blockRows*o.k:]
 	lastBlock := -1
 	for part := lo; part < hi; part++ {
 		blk, slice := part/o.splitN, part%o.splitN
@@ -89,7 +93,7 @@ func (o *conv2DFloatGemm) RunParts(w, lo, hi int) {
 			lastBlock = blk
 		}
 		gLo, gHi := slice*groups/o.splitN, (slice+1)*groups/o.splitN
-		gemmFloat(a[:rows*o.k], rows, o.p, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC])
+		o.gemm.gemm(a[:rows*o.k], rows, m0, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC], gemmScratch)
 	}
 }
 

@@ -206,8 +206,11 @@ type depthwiseFloat struct {
 	actMin, actMax        float32
 }
 
-// Eval computes Σ input[.,.,ic] · filter[.,.,oc] over in-bounds taps plus
-// bias, clamped to the fused activation's range.
+// Eval computes bias + Σ input[.,.,ic] · filter[.,.,oc] over in-bounds
+// taps, clamped to the fused activation's range. The sum starts from the
+// bias, as in TFLite 2.2's optimized float kernel (DepthwiseConvImpl fills
+// its accumulators with the bias, then adds the taps row by row); adding
+// the bias last, as the reference kernel does, differs in the last bits.
 func (o *depthwiseFloat) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.filter, o.bias, o.out} {
 		if err := checkBound(o.n, t); err != nil {
@@ -232,15 +235,15 @@ func (o *depthwiseFloat) Eval() error {
 					for m := 0; m < o.mult; m++ {
 						oc := ic*o.mult + m
 						var acc float32
+						if bias != nil {
+							acc = bias[oc]
+						}
 						for fy := rows.lo; fy < rows.hi; fy++ {
 							inRow := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
 							fRow := fy * g.filterW
 							for fx := cols.lo; fx < cols.hi; fx++ {
 								acc += float32(in[(inRow+ix0+fx*g.dilationW)*g.inC+ic] * filter[(fRow+fx)*g.outC+oc]) // no FMA: see gemm_float.go
 							}
-						}
-						if bias != nil {
-							acc += bias[oc]
 						}
 						out[outPos] = convClampFloat(acc, o.actMin, o.actMax)
 						outPos++

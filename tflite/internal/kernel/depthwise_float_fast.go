@@ -1,16 +1,19 @@
 package kernel
 
 import (
+	"math"
+
 	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
 
 // depthwiseFloatFast is DEPTHWISE_CONV_2D float32, channel-innermost (with
-// a depth multiplier M, input channel ic feeds outputs ic·M..ic·M+M-1). Per channel it adds the in-bounds taps' products in
-// the reference loop's order (filter row, then column), then the bias,
-// so the result has the same bits; products are float32(x*w) so that no
-// architecture fuses them into FMAs (see gemm_float.go). Output rows are
-// split across the pool.
+// a depth multiplier M, input channel ic feeds outputs ic·M..ic·M+M-1). Per
+// channel it starts from the bias and adds the in-bounds taps' products in
+// the reference loop's order (filter row, then column), so the result has
+// the same bits; products are float32(x*w) so that no architecture fuses
+// them into FMAs (see gemm_float.go). Output rows are split across the
+// pool.
 type depthwiseFloatFast struct {
 	ref          *depthwiseFloat // the reference loop, for tests
 	n            *Node
@@ -22,12 +25,25 @@ type depthwiseFloatFast struct {
 	simd         bool      // accumulate taps with AVX2
 	mult         int       // depth multiplier
 	// tapOffsets are the byte offsets of an interior pixel's taps from
-	// its first tap, for dwPixelFloatSIMD.
+	// its first tap, for dwPixelFloatSIMD; nil when there is a bias, which
+	// that kernel adds last instead of first, or when rows are used.
 	tapOffsets     []int
 	actMin, actMax float32
+	// rowPixels > 0 selects the row kernel (stride 1 across, multiplier
+	// 1): chunks of rowPixels output pixels of a row start from the bias
+	// and take each tap over the whole chunk, whose inputs are contiguous.
+	// wRow holds each tap's weights repeated rowPixels times, biasRow the
+	// bias (or zeros) likewise; both are refilled by Eval.
+	rowPixels     int
+	wRow, biasRow []float32
+	clamps        bool // a fused activation bounds the output
 
 	inData, outData, wData, biasData []float32
 }
+
+// dwRowChunkFloats is the size of a row-kernel chunk: a few KiB, so that
+// the accumulators stay in L1 while every tap passes over them.
+const dwRowChunkFloats = 512
 
 // newDepthwiseFloatFast prepares the fast kernel.
 func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
@@ -36,7 +52,14 @@ func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, filter: ref.filter, bias: ref.bias,
 		pool: n.Pool, simd: intSIMD(), mult: ref.mult, acc: make([]float32, n.Pool.Workers()*g.outC), actMin: ref.actMin, actMax: ref.actMax,
 	}
-	if o.simd && o.mult == 1 {
+	if o.mult == 1 && g.strideW == 1 {
+		// One kernel call per tap and chunk instead of per tap and pixel:
+		// with few channels the per-pixel calls cost more than the sums.
+		o.rowPixels = max(1, dwRowChunkFloats/g.outC)
+		o.wRow = make([]float32, g.filterH*g.filterW*o.rowPixels*g.outC)
+		o.biasRow = make([]float32, o.rowPixels*g.outC)
+		o.clamps = !math.IsInf(float64(o.actMin), -1) || !math.IsInf(float64(o.actMax), 1)
+	} else if o.simd && o.mult == 1 && o.bias == nil {
 		for fy := 0; fy < g.filterH; fy++ {
 			for fx := 0; fx < g.filterW; fx++ {
 				o.tapOffsets = append(o.tapOffsets, (fy*g.dilationH*g.inW+fx*g.dilationW)*g.inC*4)
@@ -58,8 +81,65 @@ func (o *depthwiseFloatFast) Eval() error {
 	if o.bias != nil {
 		o.biasData = o.bias.Float32()
 	}
+	if o.rowPixels > 0 {
+		// Refilled each time: the filter and bias may be computed.
+		C := o.g.outC
+		chunk := o.rowPixels * C
+		for t := 0; t < o.g.filterH*o.g.filterW; t++ {
+			tile(o.wRow[t*chunk:(t+1)*chunk], o.wData[t*C:(t+1)*C])
+		}
+		if o.biasData != nil {
+			tile(o.biasRow, o.biasData[:C])
+		}
+	}
 	o.pool.Run(o, o.g.batches*o.g.outH)
 	return nil
+}
+
+// tile fills dst with copies of src.
+func tile(dst, src []float32) {
+	for i := 0; i < len(dst); i += len(src) {
+		copy(dst[i:], src)
+	}
+}
+
+// runRow computes output row oy of batch b with the row kernel.
+func (o *depthwiseFloatFast) runRow(outRow []float32, b, oy int) {
+	g := &o.g
+	C := g.outC
+	rows := g.rowTaps[oy]
+	iy0 := oy*g.strideH - g.padH
+	chunk := o.rowPixels * C
+	for ox0 := 0; ox0 < g.outW; ox0 += o.rowPixels {
+		ox1 := min(ox0+o.rowPixels, g.outW)
+		acc := outRow[ox0*C : ox1*C]
+		copy(acc, o.biasRow)
+		for fy := rows.lo; fy < rows.hi; fy++ {
+			base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
+			for fx := 0; fx < g.filterW; fx++ {
+				// Output pixels whose tap fx is inside the input.
+				off := fx*g.dilationW - g.padW
+				lo, hi := max(ox0, -off), min(ox1, g.inW-off)
+				if lo >= hi {
+					continue
+				}
+				a := acc[(lo-ox0)*C : (hi-ox0)*C]
+				x := o.inData[(base+lo+off)*C : (base+hi+off)*C]
+				t := fy*g.filterW + fx
+				wt := o.wRow[t*chunk : t*chunk+len(a)]
+				i := 0
+				if o.simd {
+					i = dwTapFloatSIMD(a, x, wt)
+				}
+				for ; i < len(a); i++ {
+					a[i] += float32(x[i] * wt[i])
+				}
+			}
+		}
+		if o.clamps {
+			clampF32s(acc, acc, o.actMin, o.actMax, o.simd)
+		}
+	}
 }
 
 // RunParts computes output rows [lo, hi) (row = batch·outH + oy).
@@ -72,6 +152,10 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 		rows := g.rowTaps[oy]
 		iy0 := oy*g.strideH - g.padH
 		outRow := o.outData[r*g.outW*C : (r+1)*g.outW*C]
+		if o.rowPixels > 0 {
+			o.runRow(outRow, b, oy)
+			continue
+		}
 		for ox := 0; ox < g.outW; ox++ {
 			cols := g.colTaps[ox]
 			ix0 := ox*g.strideW - g.padW
@@ -79,7 +163,11 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 				o.interiorSIMD(outRow[ox*C:(ox+1)*C], ((b*g.inH+iy0)*g.inW+ix0)*Cin)
 				continue
 			}
-			clear(acc)
+			if o.biasData != nil {
+				copy(acc, o.biasData)
+			} else {
+				clear(acc)
+			}
 			for fy := rows.lo; fy < rows.hi; fy++ {
 				base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
 				for fx := cols.lo; fx < cols.hi; fx++ {
@@ -102,15 +190,8 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 				}
 			}
 			dst := outRow[ox*C : (ox+1)*C]
-			if o.biasData != nil {
-				bias := o.biasData[:len(dst)]
-				for c := range dst {
-					dst[c] = convClampFloat(acc[c]+bias[c], o.actMin, o.actMax)
-				}
-			} else {
-				for c := range dst {
-					dst[c] = convClampFloat(acc[c], o.actMin, o.actMax)
-				}
+			for c := range dst {
+				dst[c] = convClampFloat(acc[c], o.actMin, o.actMax)
 			}
 		}
 	}
@@ -131,19 +212,17 @@ func depthwiseFloatTapMult(acc, x, w []float32, mult int) {
 }
 
 // interiorSIMD computes one interior pixel (every tap inside the input,
-// multiplier 1) whose first tap is in[p:]: the assembly takes whole
-// blocks of 8 channels, this loop the rest, both in the reference order.
+// multiplier 1, no bias) whose first tap is in[p:]: the assembly takes
+// whole blocks of 8 channels, this loop the rest, both in the reference
+// order.
 func (o *depthwiseFloatFast) interiorSIMD(dst []float32, p int) {
 	g := &o.g
 	C := g.inC
-	done := dwPixelFloatSIMD(o.inData, p, o.tapOffsets, o.wData, C, o.biasData, o.actMin, o.actMax, dst)
+	done := dwPixelFloatSIMD(o.inData, p, o.tapOffsets, o.wData, C, nil, o.actMin, o.actMax, dst)
 	for c := done; c < C; c++ {
 		var acc float32
 		for t, off := range o.tapOffsets {
 			acc += float32(o.inData[p+off/4+c] * o.wData[t*C+c])
-		}
-		if o.biasData != nil {
-			acc += o.biasData[c]
 		}
 		dst[c] = convClampFloat(acc, o.actMin, o.actMax)
 	}

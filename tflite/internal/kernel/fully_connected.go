@@ -217,8 +217,9 @@ type fcFloat struct {
 	actMin, actMax         float32
 }
 
-// Eval computes Σ input · weight plus bias per batch row and unit, clamped
-// to the fused activation's range.
+// Eval computes Σ input · weight per batch row and unit in TFLite 2.2's
+// order (see gemm_float_order.go) plus bias, clamped to the fused
+// activation's range.
 func (o *fcFloat) Eval() error {
 	for _, t := range [...]*tensor.Tensor{o.in, o.weights, o.bias, o.out} {
 		if err := checkBound(o.n, t); err != nil {
@@ -231,15 +232,12 @@ func (o *fcFloat) Eval() error {
 		bias = o.bias.Float32()
 	}
 	g := &o.g
+	order := newFloatSumOrder(g.units, g.batches, g.depth)
 	for b := 0; b < g.batches; b++ {
 		x := in[b*g.depth : (b+1)*g.depth]
 		y := out[b*g.units : (b+1)*g.units]
 		for u := range y {
-			w := weights[u*g.depth : (u+1)*g.depth][:len(x)]
-			var acc float32
-			for d, xv := range x {
-				acc += float32(xv * w[d]) // no FMA: see gemm_float.go
-			}
+			acc := order.sum(u, b, weights[u*g.depth:(u+1)*g.depth], x)
 			if bias != nil {
 				acc += bias[u]
 			}

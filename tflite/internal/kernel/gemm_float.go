@@ -1,9 +1,15 @@
 package kernel
 
-// The float32 GEMM behind CONV_2D and FULLY_CONNECTED. Each output is
-// Σ_k a[k]·w[k] accumulated in k order from 0, then plus bias — the order
-// of TFLite's reference loops and of ours — so the packed kernel returns
-// the same bits as the plain loop.
+import (
+	"math"
+	"strconv"
+)
+
+// The float32 GEMM behind CONV_2D and FULLY_CONNECTED. The packed kernels
+// sum each output's products in k order from 0 (per K block, see
+// gemm_float_order.go), then add the bias; floatGemm adds the blocks and
+// recomputes the few outputs TFLite sums in another order, so the result
+// has the bits of TFLite 2.2 (and of the reference loops).
 //
 // Every product is written float32(x*w) before it is added: Go may fuse
 // x*w + acc into one FMA instruction on arm64, ppc64 and riscv64 (not on
@@ -33,45 +39,47 @@ func (p *packedFloat) groups() int {
 	return (p.n + width - 1) / width
 }
 
-// cachedPackFloat packs a node's constant weights once per Model for the
-// kernel the CPU runs; nil while the loader only validates.
-func cachedPackFloat(n *Node, kind string, w []float32, rows, k int) *packedFloat {
-	if n.Validating {
-		return nil
-	}
+// cachedPackFloat packs columns [k0, k1) of a node's constant weights w
+// ([rows][k] row-major) once per Model for the kernel the CPU runs.
+func cachedPackFloat(n *Node, kind string, w []float32, rows, k, k0, k1 int) *packedFloat {
 	simd := intSIMD()
 	if simd {
 		kind += "/simd"
 	}
+	if k0 != 0 || k1 != k {
+		kind += "/k" + strconv.Itoa(k0) + "-" + strconv.Itoa(k1)
+	}
 	return constCached(n, kind, func() *packedFloat {
 		if simd {
-			return packFloatSIMD(w, rows, k)
+			return packFloatSIMD(w, rows, k, k0, k1)
 		}
-		return packFloat(w, rows, k)
+		return packFloat(w, rows, k, k0, k1)
 	})
 }
 
-// packFloatSIMD packs w ([n][k]) as [n/16][k][16], zero-padded.
-func packFloatSIMD(w []float32, n, k int) *packedFloat {
-	p := &packedFloat{n: n, k: k, simd: true}
-	p.w16 = make([]float32, p.groups()*k*simdGroup)
+// packFloatSIMD packs columns [k0, k1) of w ([n][k]) as [n/16][k1-k0][16],
+// zero-padded.
+func packFloatSIMD(w []float32, n, k, k0, k1 int) *packedFloat {
+	p := &packedFloat{n: n, k: k1 - k0, simd: true}
+	p.w16 = make([]float32, p.groups()*p.k*simdGroup)
 	for c := 0; c < n; c++ {
 		blk, ch := c/simdGroup, c%simdGroup
-		for kk, v := range w[c*k : (c+1)*k] {
-			p.w16[(blk*k+kk)*simdGroup+ch] = v
+		for kk, v := range w[c*k+k0 : c*k+k1] {
+			p.w16[(blk*p.k+kk)*simdGroup+ch] = v
 		}
 	}
 	return p
 }
 
-// packFloat packs weights w ([n][k] row-major) in the portable layout.
-func packFloat(w []float32, n, k int) *packedFloat {
-	p := &packedFloat{n: n, k: k}
-	p.w = make([][floatGroup]float32, p.groups()*k)
+// packFloat packs columns [k0, k1) of w ([n][k] row-major) in the
+// portable layout.
+func packFloat(w []float32, n, k, k0, k1 int) *packedFloat {
+	p := &packedFloat{n: n, k: k1 - k0}
+	p.w = make([][floatGroup]float32, p.groups()*p.k)
 	for c := 0; c < n; c++ {
 		g, j := c/floatGroup, c%floatGroup
-		dst := p.w[g*k : (g+1)*k]
-		for kk, v := range w[c*k : (c+1)*k] {
+		dst := p.w[g*p.k : (g+1)*p.k]
+		for kk, v := range w[c*k+k0 : c*k+k1] {
 			dst[kk][j] = v
 		}
 	}
@@ -135,8 +143,114 @@ func (e *floatEpilogue) store(row []float32, c0 int, s [floatGroup]float32) {
 	}
 }
 
-// gemmFloat computes rows×n outputs for channel groups [gLo, gHi).
-func gemmFloat(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
+// floatGemm is the constant part of a float32 product out (cols × m) =
+// a (cols × k) · wᵀ: TFLite's summation order for it, the weights packed
+// per K block of that order, and the weights themselves for the outputs
+// the packed kernels do not sum in that order.
+type floatGemm struct {
+	m, k  int
+	ord   floatSumOrder
+	w     []float32      // [m][k] row-major
+	packs []*packedFloat // GEMM order only: one per K block
+	width int            // channels per packed group
+	raw   floatEpilogue  // K blocks: no bias, no clamp
+}
+
+// newFloatGemm prepares the product of cols rows of a by constant weights
+// w; nil while the loader only validates.
+func newFloatGemm(n *Node, kind string, w []float32, m, k, cols int) *floatGemm {
+	if n.Validating {
+		return nil
+	}
+	g := &floatGemm{m: m, k: k, ord: newFloatSumOrder(m, cols, k), w: w, width: floatGroup}
+	if intSIMD() {
+		g.width = simdGroup
+	}
+	if g.ord.kind != sumGEMM {
+		return g
+	}
+	for k0 := 0; k0 < k; k0 += g.ord.kc {
+		g.packs = append(g.packs, cachedPackFloat(n, kind, w, m, k, k0, min(k0+g.ord.kc, k)))
+	}
+	if len(g.packs) > 1 {
+		g.raw = floatEpilogue{bias: make([]float32, m), actMin: float32(math.Inf(-1)), actMax: float32(math.Inf(1))}
+	}
+	return g
+}
+
+// groups returns the number of channel groups the work is split by.
+func (g *floatGemm) groups() int { return (g.m + g.width - 1) / g.width }
+
+// blockScratch is the scratch gemm needs for rows rows: a K block of a and
+// one block's sums. Zero when K is not blocked.
+func (g *floatGemm) blockScratch(rows int) int {
+	if len(g.packs) < 2 {
+		return 0
+	}
+	return rows * (g.ord.kc + g.m)
+}
+
+// gemm computes channel groups [gLo, gHi) of rows rows of the output from
+// rows rows of a; j0 is the index of the first row among the product's
+// cols (pixels or batch rows). scratch holds blockScratch(rows) floats.
+func (g *floatGemm) gemm(a []float32, rows, j0, gLo, gHi int, e *floatEpilogue, out, scratch []float32) {
+	m, k := g.m, g.k
+	cLo, cHi := gLo*g.width, min(m, gHi*g.width)
+	if g.ord.kind != sumGEMM {
+		g.byOrder(a, rows, j0, cLo, cHi, e, out)
+		return
+	}
+	if len(g.packs) == 1 {
+		gemmFloatPacked(a, rows, g.packs[0], gLo, gHi, e, out)
+	} else {
+		// Each K block is summed from zero and added to the output in
+		// block order, then the bias is added.
+		sa, part := scratch[:rows*g.ord.kc], scratch[rows*g.ord.kc:rows*(g.ord.kc+m)]
+		for b, p := range g.packs {
+			k0, kb := b*g.ord.kc, p.k
+			for r := 0; r < rows; r++ {
+				copy(sa[r*kb:(r+1)*kb], a[r*k+k0:r*k+k0+kb])
+			}
+			if b == 0 {
+				gemmFloatPacked(sa[:rows*kb], rows, p, gLo, gHi, &g.raw, out)
+				continue
+			}
+			gemmFloatPacked(sa[:rows*kb], rows, p, gLo, gHi, &g.raw, part)
+			for r := 0; r < rows; r++ {
+				dst, src := out[r*m+cLo:r*m+cHi], part[r*m+cLo:r*m+cHi]
+				for c := range dst {
+					dst[c] += src[c]
+				}
+			}
+		}
+		for r := 0; r < rows; r++ {
+			e.storeRow(out[r*m:(r+1)*m], cLo, out[r*m+cLo:r*m+cHi])
+		}
+	}
+	// The last m mod 8 channels of all but the last n mod 4 rows add in
+	// another order.
+	if cHi > g.ord.m8 {
+		rows4 := min(rows, max(0, g.ord.n4-j0))
+		g.byOrder(a, rows4, j0, max(cLo, g.ord.m8), cHi, e, out)
+	}
+}
+
+// byOrder computes channels [cLo, cHi) of rows rows one output at a time
+// with floatSumOrder.sum.
+func (g *floatGemm) byOrder(a []float32, rows, j0, cLo, cHi int, e *floatEpilogue, out []float32) {
+	m, k := g.m, g.k
+	for r := 0; r < rows; r++ {
+		x := a[r*k : (r+1)*k]
+		row := out[r*m : (r+1)*m]
+		for c := cLo; c < cHi; c++ {
+			row[c] = convClampFloat(g.ord.sum(c, j0+r, g.w[c*k:(c+1)*k], x)+e.bias[c], e.actMin, e.actMax)
+		}
+	}
+}
+
+// gemmFloatPacked computes rows×n outputs for channel groups [gLo, gHi),
+// summing in k order.
+func gemmFloatPacked(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
 	if p.simd {
 		gemmFloatSIMD(a, rows, p, gLo, gHi, e, out)
 		return

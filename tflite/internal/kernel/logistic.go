@@ -13,12 +13,17 @@ func prepareLogistic(n *Node) (Op, error) {
 
 // newLogistic prepares LOGISTIC (sigmoid). Quantized tensors must have the
 // output scale 1/256 and zero point −128 (int8) or 0 (uint8), as TFLite
-// requires; they use a 256-entry table.
+// requires; they use a 256-entry table. Float tensors use TFLite 2.2's
+// approximations (logisticFloat).
 func newLogistic(n *Node) (Op, error) {
 	sigmoid := func(v float32) float32 {
 		return 1 / (1 + float32(math.Exp(float64(-v))))
 	}
-	return newTableActivation(n, 1.0/256, -128, sigmoid, func(v float64) float64 { return 1 / (1 + math.Exp(-v)) })
+	op, err := newTableActivation(n, 1.0/256, -128, sigmoid, func(v float64) float64 { return 1 / (1 + math.Exp(-v)) })
+	if f, ok := op.(*pointwiseFloat); ok {
+		return &logisticFloat{in: f.in, out: f.out}, nil
+	}
+	return op, err
 }
 
 // newTableActivation prepares a pointwise activation with fixed output
