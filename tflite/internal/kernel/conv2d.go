@@ -226,7 +226,7 @@ func (o *conv2DFloat) Eval() error {
 			if bias != nil {
 				acc += bias[oc]
 			}
-			row[oc] = convClampFloat(acc, o.actMin, o.actMax)
+			row[oc] = clampF32(acc, o.actMin, o.actMax)
 		}
 	}
 	return nil

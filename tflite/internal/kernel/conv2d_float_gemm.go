@@ -42,7 +42,7 @@ func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 	o := &conv2DFloatGemm{
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, bias: ref.bias, gemm: gemm,
 		pool: n.Pool, k: k, pixels: pixels,
-		epi: floatEpilogue{bias: make([]float32, g.outC), actMin: ref.actMin, actMax: ref.actMax},
+		epi: floatEpilogue{bias: make([]float32, g.outC), actMin: ref.actMin, actMax: ref.actMax, simd: intSIMD()},
 	}
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
 		copy(o.epi.bias, ref.bias.Float32())

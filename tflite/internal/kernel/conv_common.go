@@ -284,16 +284,3 @@ func convCheckConst(n *Node, t *tensor.Tensor, role string) error {
 func convClamp(v, lo, hi int32) int32 {
 	return min(max(v, lo), hi)
 }
-
-// convClampFloat limits v to [lo, hi] as TFLite's std::min(std::max(v,
-// lo), hi) does: NaN passes through and −0 stays −0 (Go's min/max would
-// turn max(−0, 0) into +0, and are slower).
-func convClampFloat(v, lo, hi float32) float32 {
-	if v < lo {
-		v = lo
-	}
-	if hi < v {
-		v = hi
-	}
-	return v
-}

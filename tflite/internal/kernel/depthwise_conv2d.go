@@ -245,7 +245,7 @@ func (o *depthwiseFloat) Eval() error {
 								acc += float32(in[(inRow+ix0+fx*g.dilationW)*g.inC+ic] * filter[(fRow+fx)*g.outC+oc]) // no FMA: see gemm_float.go
 							}
 						}
-						out[outPos] = convClampFloat(acc, o.actMin, o.actMax)
+						out[outPos] = clampF32(acc, o.actMin, o.actMax)
 						outPos++
 					}
 				}

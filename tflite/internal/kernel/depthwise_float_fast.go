@@ -191,7 +191,7 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 			}
 			dst := outRow[ox*C : (ox+1)*C]
 			for c := range dst {
-				dst[c] = convClampFloat(acc[c], o.actMin, o.actMax)
+				dst[c] = clampF32(acc[c], o.actMin, o.actMax)
 			}
 		}
 	}
@@ -224,6 +224,6 @@ func (o *depthwiseFloatFast) interiorSIMD(dst []float32, p int) {
 		for t, off := range o.tapOffsets {
 			acc += float32(o.inData[p+off/4+c] * o.wData[t*C+c])
 		}
-		dst[c] = convClampFloat(acc, o.actMin, o.actMax)
+		dst[c] = clampF32(acc, o.actMin, o.actMax)
 	}
 }

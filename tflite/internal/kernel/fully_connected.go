@@ -241,7 +241,7 @@ func (o *fcFloat) Eval() error {
 			if bias != nil {
 				acc += bias[u]
 			}
-			y[u] = convClampFloat(acc, o.actMin, o.actMax)
+			y[u] = clampF32(acc, o.actMin, o.actMax)
 		}
 	}
 	return nil

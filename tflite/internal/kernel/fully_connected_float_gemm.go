@@ -36,7 +36,7 @@ func newFCFloatGemm(ref *fcFloat) *fcFloatGemm {
 	}
 	o := &fcFloatGemm{
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, bias: ref.bias, gemm: gemm, pool: n.Pool,
-		epi: floatEpilogue{bias: make([]float32, g.units), actMin: ref.actMin, actMax: ref.actMax},
+		epi: floatEpilogue{bias: make([]float32, g.units), actMin: ref.actMin, actMax: ref.actMax, simd: intSIMD()},
 	}
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
 		copy(o.epi.bias, ref.bias.Float32())

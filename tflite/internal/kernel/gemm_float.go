@@ -124,22 +124,19 @@ func float1x4(a0 []float32, b [][floatGroup]float32) [floatGroup]float32 {
 type floatEpilogue struct {
 	bias           []float32 // n entries, zeros without bias
 	actMin, actMax float32
+	simd           bool // addClampF32s may use its SIMD loop
 }
 
 // storeRow writes channels c0.. of one output row from sums.
 func (e *floatEpilogue) storeRow(row []float32, c0 int, s []float32) {
 	end := min(len(row), c0+len(s))
-	s = s[:end-c0]
-	bias, dst := e.bias[c0:end], row[c0:end]
-	for i, v := range s {
-		dst[i] = convClampFloat(v+bias[i], e.actMin, e.actMax)
-	}
+	addClampF32s(row[c0:end], s, e.bias[c0:end], e.actMin, e.actMax, e.simd)
 }
 
 func (e *floatEpilogue) store(row []float32, c0 int, s [floatGroup]float32) {
 	end := min(len(row), c0+floatGroup)
 	for c := c0; c < end; c++ {
-		row[c] = convClampFloat(s[c-c0]+e.bias[c], e.actMin, e.actMax)
+		row[c] = clampF32(s[c-c0]+e.bias[c], e.actMin, e.actMax)
 	}
 }
 
@@ -173,7 +170,7 @@ func newFloatGemm(n *Node, kind string, w []float32, m, k, cols int) *floatGemm 
 		g.packs = append(g.packs, cachedPackFloat(n, kind, w, m, k, k0, min(k0+g.ord.kc, k)))
 	}
 	if len(g.packs) > 1 {
-		g.raw = floatEpilogue{bias: make([]float32, m), actMin: float32(math.Inf(-1)), actMax: float32(math.Inf(1))}
+		g.raw = floatEpilogue{bias: make([]float32, m), actMin: float32(math.Inf(-1)), actMax: float32(math.Inf(1)), simd: intSIMD()}
 	}
 	return g
 }
@@ -243,7 +240,7 @@ func (g *floatGemm) byOrder(a []float32, rows, j0, cLo, cHi int, e *floatEpilogu
 		x := a[r*k : (r+1)*k]
 		row := out[r*m : (r+1)*m]
 		for c := cLo; c < cHi; c++ {
-			row[c] = convClampFloat(g.ord.sum(c, j0+r, g.w[c*k:(c+1)*k], x)+e.bias[c], e.actMin, e.actMax)
+			row[c] = clampF32(g.ord.sum(c, j0+r, g.w[c*k:(c+1)*k], x)+e.bias[c], e.actMin, e.actMax)
 		}
 	}
 }

@@ -508,7 +508,7 @@ func TestSIMDFloatKernels(t *testing.T) {
 				if bias != nil {
 					s += bias[c]
 				}
-				want = convClampFloat(s, lo, hi)
+				want = clampF32(s, lo, hi)
 			}
 			if !sameFloat(dst[c], want) {
 				t.Fatalf("dwPixelFloatSIMD C %d taps %d channel %d lo %v hi %v: got %v, want %v", C, taps, c, lo, hi, dst[c], want)
