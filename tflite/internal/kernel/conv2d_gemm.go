@@ -1,15 +1,17 @@
 package kernel
 
 import (
+	"unsafe"
+
 	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
 
 // conv2DGemm runs a quantized CONV_2D as a GEMM: blocks of output pixels
-// are unrolled (im2col) into rows of int16 with the input offset applied
-// and padding taps set to 0, then multiplied by the packed filter. Blocks
-// are the units split across the worker pool; each worker has its own
-// im2col scratch, sized at prepare, so Eval does not allocate.
+// are unrolled (im2col) into rows of the packed kernel's element type
+// (see convRows), then multiplied by the packed filter. Blocks are the
+// units split across the worker pool; each worker has its own im2col
+// scratch, sized at prepare, so Eval does not allocate.
 type conv2DGemm[T quantElem] struct {
 	ref       *conv2DQuant[T] // the reference loop, for tests
 	n         *Node
@@ -20,25 +22,16 @@ type conv2DGemm[T quantElem] struct {
 	bias      *tensor.Tensor
 	p         *packedInt
 	pool      *parallel.Pool
-	k         int // filterH·filterW·inC
-	lda       int // im2col row stride (p.lda)
 	pixels    int // batches·outH·outW
 	blockRows int
 	splitN    int // parts per pixel block (channel-group slices)
-	scratch   []int16
-	widen     func([]int16, []T, int16) // convWiden or its SIMD form
-	// pointwise marks 1×1, stride 1 convolutions whose im2col rows are
-	// the input rows themselves (no padding, k = lda).
-	pointwise bool
-	// padded is the input widened to int16 with the offset applied, once
-	// per Eval, inside a border of zeros as wide as the padding (see
-	// newPaddedInput); im2col then copies whole filter rows from it. Nil
-	// for pointwise and column-dilated convolutions.
-	padded *paddedInput
+	// The A rows, exactly one of: int16 input + inputOffset for the
+	// portable and SMLAL/VPMADDWD kernels, or the raw int8 input for the
+	// SDOT layout (p.sdot).
+	a16 *convRows[T, int16]
+	a8  *convRows[int8, int8]
 
-	// Bound by Eval for RunParts.
-	inData  []T
-	outData []T
+	outData []T // bound by Eval for RunParts
 }
 
 // convBlockBytes is the target im2col block size: small enough to stay in
@@ -57,32 +50,38 @@ func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 	}
 	o := &conv2DGemm[T]{
 		ref: ref, n: n, g: g, q: ref.q, in: ref.in, out: ref.out, bias: ref.bias, p: p,
-		pool: n.Pool, k: k, lda: p.lda, pixels: g.batches * g.outH * g.outW,
+		pool: n.Pool, pixels: g.batches * g.outH * g.outW,
 	}
-	o.pointwise = g.filterH == 1 && g.filterW == 1 && g.strideH == 1 && g.strideW == 1 &&
-		g.outH == g.inH && g.outW == g.inW && o.lda == k
-	o.widen = convWiden[T]
-	if p.simd {
-		o.widen = convWidenSIMD[T]
+	elemSize := 2
+	if p.sdot {
+		elemSize = 1
 	}
-	if !o.pointwise && g.dilationW == 1 {
-		o.padded = newPaddedInput(&g)
-	}
-	o.epi = newIntEpilogue(&o.q, g.outC, isUnsigned[T]())
-	if ref.bias != nil && len(ref.bias.Data) > 0 && ref.bias.Const {
-		o.epi.setBias(ref.bias.Int32())
-	}
-	o.blockRows = min(max(12, convBlockBytes/(2*o.lda)/12*12), max(12, (o.pixels+11)/12*12))
-	if workers := o.pool.Workers(); workers > 1 {
+	o.blockRows = min(max(12, convBlockBytes/(elemSize*p.lda)/12*12), max(12, (o.pixels+11)/12*12))
+	workers := o.pool.Workers()
+	if workers > 1 {
 		// Several blocks per worker, so that they finish together.
 		o.blockRows = min(o.blockRows, max(12, (o.pixels/(4*workers)+11)/12*12))
 	}
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.splitN = 1
-	if workers := o.pool.Workers(); workers > 1 && blocks < 2*workers {
+	if workers > 1 && blocks < 2*workers {
 		o.splitN = min(workers, p.groups())
 	}
-	o.scratch = make([]int16, o.pool.Workers()*o.blockRows*o.lda)
+	if p.sdot {
+		// Padding taps hold the input zero point: with the bias fold they
+		// add (zp + inputOffset)·w = 0, as in TFLite.
+		o.a8 = newConvRows(&o.g, k, p.lda, o.blockRows, workers, 0, int8(-o.q.inputOffset), copyInt8)
+	} else {
+		widen := convWiden[T]
+		if p.simd {
+			widen = convWidenSIMD[T]
+		}
+		o.a16 = newConvRows(&o.g, k, p.lda, o.blockRows, workers, int16(o.q.inputOffset), 0, widen)
+	}
+	o.epi = newIntEpilogue(&o.q, p, isUnsigned[T]())
+	if ref.bias != nil && len(ref.bias.Data) > 0 && ref.bias.Const {
+		o.epi.setBias(ref.bias.Int32())
+	}
 	return o
 }
 
@@ -97,17 +96,12 @@ func (o *conv2DGemm[T]) Eval() error {
 		// A computed bias is read afresh each run.
 		o.epi.setBias(o.bias.Int32())
 	}
-	o.inData, o.outData = dataAs[T](o.in), dataAs[T](o.out)
-	if pi := o.padded; pi != nil {
-		g := &o.g
-		rowLen := g.inW * g.inC
-		for b := 0; b < g.batches; b++ {
-			for y := 0; y < g.inH; y++ {
-				src := o.inData[(b*g.inH+y)*rowLen : (b*g.inH+y+1)*rowLen]
-				o.widen(pi.data[pi.at(b, y, 0, g.inC):][:rowLen], src, int16(o.q.inputOffset))
-			}
-		}
+	if o.a8 != nil {
+		o.a8.bind(dataAs[int8](o.in))
+	} else {
+		o.a16.bind(dataAs[T](o.in))
 	}
+	o.outData = dataAs[T](o.out)
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.pool.Run(o, blocks*o.splitN)
 	return nil
@@ -115,40 +109,125 @@ func (o *conv2DGemm[T]) Eval() error {
 
 // RunParts computes parts [lo, hi): part = block·splitN + slice.
 func (o *conv2DGemm[T]) RunParts(w, lo, hi int) {
+	if o.a8 != nil {
+		convParts(o, o.a8, gemmIntSDOT[T], w, lo, hi)
+		return
+	}
+	convParts(o, o.a16, gemmInt[T], w, lo, hi)
+}
+
+// convParts is RunParts with A rows from c multiplied by gemm.
+func convParts[T, S quantElem, D int8 | int16](o *conv2DGemm[T], c *convRows[S, D], gemm func([]D, int, *packedInt, int, int, *intEpilogue, []T), w, lo, hi int) {
 	groups := o.p.groups()
-	a := o.scratch[w*o.blockRows*o.lda : (w+1)*o.blockRows*o.lda]
+	var a []D
 	lastBlock := -1
 	for part := lo; part < hi; part++ {
 		blk, slice := part/o.splitN, part%o.splitN
 		m0 := blk * o.blockRows
 		rows := min(o.blockRows, o.pixels-m0)
 		if blk != lastBlock {
-			o.im2col(a[:rows*o.lda], m0, rows)
+			a = c.rows(w, m0, rows)
 			lastBlock = blk
 		}
 		gLo, gHi := slice*groups/o.splitN, (slice+1)*groups/o.splitN
-		gemmInt(a[:rows*o.lda], rows, o.p, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC])
+		gemm(a, rows, o.p, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC])
 	}
 }
 
-// im2col writes rows output pixels starting at pixel m0 as rows of k
-// input values plus the input offset, padding taps 0.
-func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
-	if o.pointwise {
-		// Output pixels are input pixels: the block is one contiguous run.
-		o.widen(dst[:rows*o.k], o.inData[m0*o.k:(m0+rows)*o.k], int16(o.q.inputOffset))
+// convRows builds a quantized convolution's im2col rows of D from an
+// NHWC input of S: each input value plus off, each padding tap pad. The
+// int16 kernels take off = inputOffset, pad = 0 (the zero point once
+// offset); SDOT takes the raw int8 input, off = 0 and pad = the input
+// zero point (see intEpilogue.fold). Row values past k are 0, matching
+// the packed weights' zero padding taps.
+type convRows[S quantElem, D int8 | int16] struct {
+	g         *convGeometry
+	k, lda    int // taps per row, row stride
+	blockRows int // rows per worker's scratch block
+	off, pad  D
+	widen     func([]D, []S, D) // stores src + off into dst (same length)
+	// pointwise marks 1×1, stride 1 convolutions whose rows are the input
+	// pixels themselves (no padding, k = lda); direct, that they are the
+	// input verbatim (raw int8), so the kernel reads the input in place.
+	pointwise, direct bool
+	scratch           []D // blockRows·lda per worker; nil when direct
+	// padded is the input converted to D, refreshed by bind, inside a
+	// border of pad as wide as the padding (see newPaddedInput); im2col
+	// then copies whole filter rows from it. Nil for pointwise and
+	// column-dilated convolutions.
+	padded *paddedInput[D]
+
+	in []S // bound by bind
+}
+
+// newConvRows sizes the rows of a convolution with geometry g for
+// workers workers.
+func newConvRows[S quantElem, D int8 | int16](g *convGeometry, k, lda, blockRows, workers int, off, pad D, widen func([]D, []S, D)) *convRows[S, D] {
+	c := &convRows[S, D]{g: g, k: k, lda: lda, blockRows: blockRows, off: off, pad: pad, widen: widen}
+	c.pointwise = g.filterH == 1 && g.filterW == 1 && g.strideH == 1 && g.strideW == 1 &&
+		g.outH == g.inH && g.outW == g.inW && lda == k
+	_, same := any([]S(nil)).([]D)
+	c.direct = c.pointwise && same && off == 0
+	if !c.direct {
+		c.scratch = make([]D, workers*blockRows*lda)
+	}
+	if !c.pointwise && g.dilationW == 1 {
+		c.padded = newPaddedInput(g, pad)
+	}
+	return c
+}
+
+// copyInt8 is the widen function of raw int8 rows: a copy (off is 0).
+func copyInt8(dst, src []int8, _ int8) { copy(dst, src) }
+
+// bind sets the input for the next rows calls and refreshes the padded
+// image from it.
+func (c *convRows[S, D]) bind(in []S) {
+	c.in = in
+	pi := c.padded
+	if pi == nil {
 		return
 	}
-	g := &o.g
+	g := c.g
+	rowLen := g.inW * g.inC
+	for b := 0; b < g.batches; b++ {
+		for y := 0; y < g.inH; y++ {
+			src := in[(b*g.inH+y)*rowLen : (b*g.inH+y+1)*rowLen]
+			c.widen(pi.data[pi.at(b, y, 0, g.inC):][:rowLen], src, c.off)
+		}
+	}
+}
+
+// rows returns the rows of output pixels [m0, m0+rows), built in worker
+// w's scratch block unless they are the input itself.
+func (c *convRows[S, D]) rows(w, m0, rows int) []D {
+	if c.direct {
+		// S and D are both int8 here.
+		in := unsafe.Slice((*D)(unsafe.Pointer(unsafe.SliceData(c.in))), len(c.in))
+		return in[m0*c.k : (m0+rows)*c.k]
+	}
+	a := c.scratch[w*c.blockRows*c.lda:][:rows*c.lda]
+	c.im2col(a, m0, rows)
+	return a
+}
+
+// im2col writes the rows of output pixels [m0, m0+rows) into dst.
+func (c *convRows[S, D]) im2col(dst []D, m0, rows int) {
+	g, k, lda := c.g, c.k, c.lda
+	if c.pointwise {
+		// Output pixels are input pixels: the block is one contiguous run.
+		c.widen(dst[:rows*k], c.in[m0*k:(m0+rows)*k], c.off)
+		return
+	}
 	plane := g.outH * g.outW
 	rowLen := g.filterW * g.inC
-	if pi := o.padded; pi != nil {
+	if pi := c.padded; pi != nil {
 		for r := 0; r < rows; r++ {
 			m := m0 + r
 			b, rem := m/plane, m%plane
 			oy, ox := rem/g.outW, rem%g.outW
-			row := dst[r*o.lda : (r+1)*o.lda]
-			clear(row[o.k:])
+			row := dst[r*lda : (r+1)*lda]
+			clear(row[k:])
 			for fy := 0; fy < g.filterH; fy++ {
 				src := pi.data[pi.at(b, oy*g.strideH-g.padH+fy*g.dilationH, ox*g.strideW-g.padW, g.inC):]
 				copy(row[fy*rowLen:(fy+1)*rowLen], src[:rowLen])
@@ -156,77 +235,86 @@ func (o *conv2DGemm[T]) im2col(dst []int16, m0, rows int) {
 		}
 		return
 	}
-	in := o.inData
-	off := int16(o.q.inputOffset)
+	// Column-dilated: the in-bounds taps of a filter row are separate
+	// runs of inC values.
 	for r := 0; r < rows; r++ {
 		m := m0 + r
 		b, rem := m/plane, m%plane
 		oy, ox := rem/g.outW, rem%g.outW
 		iy0, ix0 := oy*g.strideH-g.padH, ox*g.strideW-g.padW
 		taps, cols := g.rowTaps[oy], g.colTaps[ox]
-		row := dst[r*o.lda : (r+1)*o.lda]
-		clear(row[o.k:])
+		row := dst[r*lda : (r+1)*lda]
+		clear(row[k:])
 		for fy := 0; fy < g.filterH; fy++ {
 			d := row[fy*rowLen : (fy+1)*rowLen]
 			if fy < taps.lo || fy >= taps.hi {
-				clear(d)
+				fillElems(d, c.pad)
 				continue
 			}
 			base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
-			clear(d[:cols.lo*g.inC])
-			clear(d[cols.hi*g.inC:])
-			if g.dilationW == 1 {
-				// In-bounds taps of one filter row are contiguous input.
-				src := in[(base+ix0+cols.lo)*g.inC : (base+ix0+cols.hi)*g.inC]
-				d := d[cols.lo*g.inC : cols.hi*g.inC]
-				if len(src) >= 16 {
-					o.widen(d, src, off)
-					continue
-				}
-				// Short runs (few channels) are cheaper inline than a call.
-				d = d[:len(src)]
-				for i, v := range src {
-					d[i] = int16(v) + off
-				}
-				continue
-			}
+			fillElems(d[:cols.lo*g.inC], c.pad)
+			fillElems(d[cols.hi*g.inC:], c.pad)
 			for fx := cols.lo; fx < cols.hi; fx++ {
 				p := base + ix0 + fx*g.dilationW
-				convWiden(d[fx*g.inC:(fx+1)*g.inC], in[p*g.inC:(p+1)*g.inC], off)
+				c.put(d[fx*g.inC:(fx+1)*g.inC], c.in[p*g.inC:(p+1)*g.inC])
 			}
 		}
 	}
 }
 
-// paddedInput is a batch of NHWC int16 images inside a border of zeros
-// wide enough for every filter tap of a convolution: padded taps read 0,
-// which is TFLite's input zero point once the offset is added.
-type paddedInput struct {
-	data      []int16
+// put stores src + off into dst; short runs (few channels) are cheaper
+// inline than through the widen call.
+func (c *convRows[S, D]) put(dst []D, src []S) {
+	if len(src) >= 16 {
+		c.widen(dst, src, c.off)
+		return
+	}
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = D(v) + c.off
+	}
+}
+
+// fillElems sets every element of s to v.
+func fillElems[D int8 | int16](s []D, v D) {
+	if v == 0 {
+		clear(s)
+		return
+	}
+	for i := range s {
+		s[i] = v
+	}
+}
+
+// paddedInput is a batch of NHWC images inside a border of padding
+// values wide enough for every filter tap of a convolution.
+type paddedInput[D int8 | int16] struct {
+	data      []D
 	top, left int // border above and left of the image
 	h, w      int // padded height and width
 }
 
 // newPaddedInput sizes the border from the taps the convolution reads:
 // rows from -padH to (outH-1)·strideH − padH + (filterH−1)·dilationH, and
-// likewise for columns. The border is zeroed here and never written.
-func newPaddedInput(g *convGeometry) *paddedInput {
+// likewise for columns. The border is set to pad here and never written.
+func newPaddedInput[D int8 | int16](g *convGeometry, pad D) *paddedInput[D] {
 	lastY := (g.outH-1)*g.strideH - g.padH + (g.filterH-1)*g.dilationH
 	lastX := (g.outW-1)*g.strideW - g.padW + (g.filterW-1)*g.dilationW
-	pi := &paddedInput{top: g.padH, left: g.padW}
+	pi := &paddedInput[D]{top: g.padH, left: g.padW}
 	pi.h = g.padH + max(g.inH, lastY+1)
 	pi.w = g.padW + max(g.inW, lastX+1)
-	pi.data = make([]int16, g.batches*pi.h*pi.w*g.inC)
+	pi.data = make([]D, g.batches*pi.h*pi.w*g.inC)
+	fillElems(pi.data, pad)
 	return pi
 }
 
 // at returns the index of channel 0 of input pixel (y, x) of batch b; y
 // and x may lie in the border.
-func (pi *paddedInput) at(b, y, x, channels int) int {
+func (pi *paddedInput[D]) at(b, y, x, channels int) int {
 	return ((b*pi.h+y+pi.top)*pi.w + x + pi.left) * channels
 }
 
-// convIm2col (float32; conv2DGemm.im2col is its quantized twin) unrolls
+// convIm2col (float32; convRows.im2col is its quantized twin) unrolls
 // rows output pixels starting at pixel m0 into rows of
 // filterH·filterW·inC values, tap-major (filter row, filter column,
 // channel — the filter's own layout). widen converts one run of input

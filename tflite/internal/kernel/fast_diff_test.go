@@ -30,6 +30,30 @@ func forEachKernelPath(t *testing.T, test func(t *testing.T)) {
 	})
 }
 
+// usesSDOT reports whether op runs on the SDOT kernels (int8 on arm64
+// with the dot-product extension).
+func usesSDOT(op Op) bool {
+	switch o := op.(type) {
+	case *conv2DGemm[int8]:
+		return o.p.sdot
+	case *depthwiseAsConv[int8]:
+		return o.p.sdot
+	case *fcGemm[int8]:
+		return o.p.sdot
+	}
+	return false
+}
+
+// checkSDOTRan fails a test whose cases never reached the SDOT kernels
+// although the machine selects them.
+func checkSDOTRan(t *testing.T, cases int) {
+	t.Helper()
+	if intSDOT() && cases == 0 {
+		t.Error("no case ran on the SDOT kernels")
+	}
+	t.Logf("%d cases on the SDOT kernels", cases)
+}
+
 // referenced is implemented by optimized ops that keep their reference.
 type referenced interface {
 	Op
@@ -139,7 +163,7 @@ func testConv2DFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
-	ran := 0
+	ran, sdot := 0, 0
 	for i := 0; ran < 300 && i < 3000; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
 		batches, inH, inW, inC := r.between(1, 2), r.between(1, 12), r.between(1, 12), r.between(1, 20)
@@ -177,6 +201,9 @@ func testConv2DFastMatchesReference(t *testing.T) {
 		in := r.quantTensor("in", typ, []int{batches, inH, inW, inC}, []float32{inScale}, r.zeroPoint(typ), nil)
 		filter := r.quantTensor("filter", typ, []int{outC, fh, fw, inC}, fScales, fZP, r.filterData(typ, outC*fh*fw*inC))
 		bias := r.quantBias(outC, inScale*fScales[0])
+		if bias != nil && i%5 == 0 {
+			bias.Const = false // computed at run time: set at every Eval
+		}
 		outScale := inScale * fScales[0] * float32(10+r.IntN(200))
 		out := r.quantTensor("out", typ, []int{batches, outH, outW, outC}, []float32{outScale}, r.zeroPoint(typ), nil)
 		pool := pools[r.IntN(len(pools))]
@@ -185,10 +212,14 @@ func testConv2DFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
+		if usesSDOT(op) {
+			sdot++
+		}
 		name := fmt.Sprintf("case %d %s in %v filter %v %+v threads %d", i, typ, in.Shape, filter.Shape, opts, pool.Workers())
 		checkAgainstReference(t, name, op, out)
 		ran++
 	}
+	checkSDOTRan(t, sdot)
 }
 
 func TestDepthwiseFastMatchesReference(t *testing.T) {
@@ -203,7 +234,7 @@ func testDepthwiseFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
-	ran := 0
+	ran, sdot := 0, 0
 	for i := 0; ran < 300 && i < 3000; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
 		batches, inH, inW, inC := r.between(1, 2), r.between(1, 12), r.between(1, 12), r.between(1, 40)
@@ -244,6 +275,9 @@ func testDepthwiseFastMatchesReference(t *testing.T) {
 		filter := r.quantTensor("filter", typ, []int{1, fh, fw, outC}, fScales, fZP, r.filterData(typ, fh*fw*outC))
 		filter.QuantizedDim = 3
 		bias := r.quantBias(outC, inScale*fScales[0])
+		if bias != nil && i%5 == 0 {
+			bias.Const = false
+		}
 		outScale := inScale * fScales[0] * float32(5+r.IntN(60))
 		out := r.quantTensor("out", typ, []int{batches, outH, outW, outC}, []float32{outScale}, r.zeroPoint(typ), nil)
 		pool := pools[r.IntN(len(pools))]
@@ -252,10 +286,14 @@ func testDepthwiseFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
+		if usesSDOT(op) {
+			sdot++
+		}
 		name := fmt.Sprintf("case %d %s in %v filter %v %+v threads %d", i, typ, in.Shape, filter.Shape, opts, pool.Workers())
 		checkAgainstReference(t, name, op, out)
 		ran++
 	}
+	checkSDOTRan(t, sdot)
 }
 
 func TestFullyConnectedFastMatchesReference(t *testing.T) {
@@ -270,6 +308,7 @@ func testFullyConnectedFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
+	sdot := 0
 	for i := 0; i < 200; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
 		batches, depth, units := r.between(1, 5), r.between(1, 300), r.between(1, 150)
@@ -288,9 +327,18 @@ func testFullyConnectedFastMatchesReference(t *testing.T) {
 		if typ == tensor.Uint8 {
 			wZP = r.zeroPoint(typ)
 		}
+		if typ == tensor.Int8 && len(wScales) == 1 && i%4 == 1 {
+			// Per-tensor int8 weights may carry a zero point; offset
+			// weights leave int8 (so SDOT cannot take them) when it is
+			// large.
+			wZP = []int64{3, -7, 100, -120}[i/4%4]
+		}
 		in := r.quantTensor("in", typ, []int{batches, depth}, []float32{inScale}, r.zeroPoint(typ), nil)
 		weights := r.quantTensor("weights", typ, []int{units, depth}, wScales, wZP, r.filterData(typ, units*depth))
 		bias := r.quantBias(units, float32(float64(float32(inScale*wScales[0]))))
+		if bias != nil && i%5 == 0 {
+			bias.Const = false
+		}
 		outScale := inScale * wScales[0] * float32(10+r.IntN(200))
 		out := r.quantTensor("out", typ, []int{batches, units}, []float32{outScale}, r.zeroPoint(typ), nil)
 		pool := pools[r.IntN(len(pools))]
@@ -299,9 +347,13 @@ func testFullyConnectedFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		name := fmt.Sprintf("case %d %s batches %d depth %d units %d threads %d", i, typ, batches, depth, units, pool.Workers())
+		if usesSDOT(op) {
+			sdot++
+		}
+		name := fmt.Sprintf("case %d %s batches %d depth %d units %d wzp %d threads %d", i, typ, batches, depth, units, wZP, pool.Workers())
 		checkAgainstReference(t, name, op, out)
 	}
+	checkSDOTRan(t, sdot)
 }
 
 // floatTensor makes a float32 tensor with values in [-1, 1); konst marks
@@ -346,6 +398,13 @@ func testFloatFastMatchesReference(t *testing.T) {
 		switch i % 3 {
 		case 0:
 			outC := r.between(1, 13)
+			if r.IntN(4) == 0 {
+				// Pointwise with K > 680 (summed in blocks) and enough
+				// channels for every order of gemm_float_order.go.
+				inH, inW, inC, fh, fw, sh, sw, dh, dw = r.between(1, 4), r.between(1, 4), r.between(600, 1500), 1, 1, 1, 1, 1, 1
+				outH, outW, outC = inH, inW, r.between(1, 40)
+				in = r.floatTensor("in", []int{batches, inH, inW, inC}, false)
+			}
 			filter := r.floatTensor("filter", []int{outC, fh, fw, inC}, true)
 			bias := r.floatTensor("bias", []int{outC}, true)
 			out = convTensor("out", tensor.Float32, []int{batches, outH, outW, outC}, nil, nil, nil)

@@ -8,6 +8,8 @@ import (
 // fcGemm runs a quantized FULLY_CONNECTED on the packed integer GEMM: the
 // input rows are widened once per Eval (with the input offset) into
 // scratch, then slices of output channel groups run on the worker pool.
+// For the SDOT layout the rows are the raw int8 input: the input tensor
+// itself when depth is a multiple of 4, else a copy at stride p.lda.
 type fcGemm[T quantElem] struct {
 	ref     *fcQuant[T] // the reference loop, for tests
 	n       *Node
@@ -18,10 +20,12 @@ type fcGemm[T quantElem] struct {
 	bias    *tensor.Tensor
 	p       *packedInt
 	pool    *parallel.Pool
-	a       []int16 // batches·depth widened input
+	a       []int16 // batches·lda widened input (not SDOT)
+	a8      []int8  // SDOT: batches·lda raw input, nil if lda = depth
 	slices  int     // parts = slices of channel groups
 	widen   func([]int16, []T, int16)
 
+	rows8   []int8 // SDOT rows, bound by Eval
 	outData []T
 }
 
@@ -38,13 +42,19 @@ func newFCGemm[T quantElem](ref *fcQuant[T]) *fcGemm[T] {
 	}
 	o := &fcGemm[T]{
 		ref: ref, n: n, g: g, q: ref.q, in: ref.in, out: ref.out, bias: ref.bias, p: p,
-		pool: n.Pool, a: make([]int16, g.batches*p.lda),
+		pool: n.Pool,
+	}
+	switch {
+	case !p.sdot:
+		o.a = make([]int16, g.batches*p.lda)
+	case p.lda != g.depth:
+		o.a8 = make([]int8, g.batches*p.lda)
 	}
 	o.widen = convWiden[T]
 	if p.simd {
 		o.widen = convWidenSIMD[T]
 	}
-	o.epi = newIntEpilogue(&o.q, g.units, isUnsigned[T]())
+	o.epi = newIntEpilogue(&o.q, p, isUnsigned[T]())
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
 		o.epi.setBias(ref.bias.Int32())
 	}
@@ -62,10 +72,22 @@ func (o *fcGemm[T]) Eval() error {
 	if o.bias != nil && !o.bias.Const {
 		o.epi.setBias(o.bias.Int32())
 	}
-	in, off, lda := dataAs[T](o.in), int16(o.q.inputOffset), o.p.lda
-	for b := 0; b < o.g.batches; b++ {
-		// Rows are padded to the kernel's stride; the padding stays 0.
-		o.widen(o.a[b*lda:b*lda+o.g.depth], in[b*o.g.depth:(b+1)*o.g.depth], off)
+	// Rows are padded to the kernel's stride; the padding stays 0.
+	lda, depth := o.p.lda, o.g.depth
+	switch {
+	case o.p.sdot && o.a8 == nil:
+		o.rows8 = dataAs[int8](o.in)[:o.g.batches*depth]
+	case o.p.sdot:
+		in := dataAs[int8](o.in)
+		for b := 0; b < o.g.batches; b++ {
+			copy(o.a8[b*lda:b*lda+depth], in[b*depth:(b+1)*depth])
+		}
+		o.rows8 = o.a8
+	default:
+		in, off := dataAs[T](o.in), int16(o.q.inputOffset)
+		for b := 0; b < o.g.batches; b++ {
+			o.widen(o.a[b*lda:b*lda+depth], in[b*depth:(b+1)*depth], off)
+		}
 	}
 	o.outData = dataAs[T](o.out)
 	o.pool.Run(o, o.slices)
@@ -76,7 +98,12 @@ func (o *fcGemm[T]) Eval() error {
 func (o *fcGemm[T]) RunParts(_, lo, hi int) {
 	groups := o.p.groups()
 	gLo, gHi := lo*groups/o.slices, hi*groups/o.slices
-	gemmInt(o.a, o.g.batches, o.p, gLo, gHi, &o.epi, o.outData[:o.g.batches*o.g.units])
+	out := o.outData[:o.g.batches*o.g.units]
+	if o.p.sdot {
+		gemmIntSDOT(o.rows8, o.g.batches, o.p, gLo, gHi, &o.epi, out)
+		return
+	}
+	gemmInt(o.a, o.g.batches, o.p, gLo, gHi, &o.epi, out)
 }
 
 // reference returns the plain loop this kernel must match bit for bit.

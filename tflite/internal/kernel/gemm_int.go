@@ -7,6 +7,8 @@ package kernel
 // inputOffset, w = filter + filterOffset, each in [-255, 255]), so the
 // sum is exactly TFLite's accumulator. Padding taps are a = 0 and add
 // nothing, as in TFLite, where padded cells equal the input zero point.
+// (The SDOT layout for int8 on arm64 differs: see gemm_int_sdot_arm64.go
+// and intEpilogue.fold.)
 //
 // Go has no portable SIMD, so the kernel packs two output channels into
 // one int64 ("SIMD within a register"): word = w[c] + w[c+1]·2³², and
@@ -28,15 +30,21 @@ const simdGroup = 16
 // Portable: words[g·k+kk] holds tap kk of channels 4g..4g+3, channel 4g+j
 // in word j/2, lane j%2. SIMD: [n/16][k/2][16][2], taps padded to an even
 // count, in w8 (int8) when every offset weight fits, else w16 (int16, for
-// uint8 filters with a zero point). Channels past n and padding taps are
-// zero. Immutable once built.
+// uint8 filters with a zero point). SDOT: [n/16][k/4][16][4] in w8, taps
+// padded to a multiple of 4. Channels past n and padding taps are zero.
+// Immutable once built.
 type packedInt struct {
 	n, k  int
-	lda   int  // row stride of A the kernel reads: k, or k rounded up to even for SIMD
-	simd  bool // which layout (and kernel) this is
+	lda   int  // row stride of A the kernel reads: k rounded up to the layout's taps per group
+	simd  bool // a 16-channel layout for the SIMD kernels
+	sdot  bool // the SDOT layout: A rows are raw int8 input (gemmIntSDOT)
 	words [][2]int64
 	w16   []int16
 	w8    []int8
+	// wsum is Σ_k w[c][k] (with the filter offset) per channel for the
+	// SDOT layout, whose kernel leaves out the input offset; see
+	// newIntEpilogue.
+	wsum []int32
 }
 
 // groupWidth is the number of channels per group of this layout.
@@ -51,11 +59,18 @@ func (p *packedInt) groupWidth() int {
 func (p *packedInt) groups() int { return (p.n + p.groupWidth() - 1) / p.groupWidth() }
 
 // cachedPackInt packs a node's weights once per Model for the kernel the
-// CPU runs (see intSIMD); nil means only the reference loop can run them
-// (or must: while validating, or with LowMemory).
+// CPU runs (see intSIMD, intSDOT); nil means only the reference loop can
+// run them (or must: while validating, or with LowMemory). The caller
+// builds A rows for the layout: int16 with the input offset, or raw int8
+// when p.sdot.
 func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filterOffset int32) *packedInt {
 	if n.Validating || n.LowMemory {
 		return nil
+	}
+	if useSDOT(w[:rows*k], filterOffset) {
+		return constCached(n, kind+"/sdot", func() *packedInt {
+			return packIntSIMD(w, rows, k, filterOffset, 4)
+		})
 	}
 	simd := intSIMD()
 	if simd {
@@ -63,7 +78,7 @@ func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filter
 	}
 	return constCached(n, kind, func() *packedInt {
 		if simd {
-			return packIntSIMD(w, rows, k, filterOffset)
+			return packIntSIMD(w, rows, k, filterOffset, 2)
 		}
 		p, ok := packInt(w, rows, k, filterOffset)
 		if !ok {
@@ -73,33 +88,55 @@ func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filter
 	})
 }
 
-// packIntSIMD packs w ([n][k]) with filterOffset added in the SIMD layout.
-// Its 32-bit accumulators wrap exactly as TFLite's, so no bound applies.
-func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32) *packedInt {
-	p := &packedInt{n: n, k: k, lda: (k + 1) &^ 1, simd: true}
-	kp := p.lda / 2
-	fitsInt8 := true
-	for _, v := range w[:n*k] {
+// useSDOT reports whether weights w of an int8 model (T int8) with
+// filterOffset added get the SDOT layout: the CPU has SDOT (intSDOT) and
+// every offset weight fits int8, as it does for symmetric filters.
+func useSDOT[T quantElem](w []T, filterOffset int32) bool {
+	return !isUnsigned[T]() && intSDOT() && (filterOffset == 0 || offsetFitsInt8(w, filterOffset))
+}
+
+// offsetFitsInt8 reports whether every w + filterOffset lies in int8.
+func offsetFitsInt8[T quantElem](w []T, filterOffset int32) bool {
+	for _, v := range w {
 		if o := int32(v) + filterOffset; o < -128 || o > 127 {
-			fitsInt8 = false
-			break
+			return false
 		}
 	}
-	size := p.groups() * kp * simdGroup * 2
+	return true
+}
+
+// packIntSIMD packs w ([n][k]) with filterOffset added in a 16-channel
+// layout of taps taps per group: 2 for the SMLAL/VPMADDWD kernels, 4 for
+// SDOT (int8 weights only; this also fills p.wsum). The 32-bit
+// accumulators of both wrap exactly as TFLite's, so no bound applies.
+func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32, taps int) *packedInt {
+	p := &packedInt{n: n, k: k, lda: (k + taps - 1) / taps * taps, simd: true, sdot: taps == 4}
+	kg := p.lda / taps
+	fitsInt8 := p.sdot || offsetFitsInt8(w[:n*k], filterOffset)
+	size := p.groups() * kg * simdGroup * taps
 	if fitsInt8 {
 		p.w8 = make([]int8, size)
 	} else {
 		p.w16 = make([]int16, size)
 	}
+	if p.sdot {
+		p.wsum = make([]int32, n)
+	}
 	for c := 0; c < n; c++ {
 		blk, ch := c/simdGroup, c%simdGroup
+		var sum int32
 		for kk, v := range w[c*k : (c+1)*k] {
-			i := ((blk*kp+kk/2)*simdGroup+ch)*2 + kk%2
+			o := int32(v) + filterOffset
+			sum += o
+			i := ((blk*kg+kk/taps)*simdGroup+ch)*taps + kk%taps
 			if fitsInt8 {
-				p.w8[i] = int8(int32(v) + filterOffset)
+				p.w8[i] = int8(o)
 			} else {
-				p.w16[i] = int16(int32(v) + filterOffset)
+				p.w16[i] = int16(o)
 			}
+		}
+		if p.sdot {
+			p.wsum[c] = sum
 		}
 	}
 	return p
@@ -172,31 +209,48 @@ func swar1x4(a0 []int16, b [][2]int64) (s0, s1 int64) {
 type intEpilogue struct {
 	q    *convQuant
 	rq   []requantizer // per channel, from q
-	bias []int32       // n entries (zeros when the op has no bias)
+	bias []int32       // n entries: the op's bias (zeros if none) + fold
+	// fold is inputOffset·Σ_k w[c][k] per channel for the SDOT layout,
+	// nil for the others. SDOT sums Σ a·w over the raw input a, and
+	// Σ (a + inputOffset)·w = Σ a·w + fold exactly modulo 2³², which is
+	// all an int32 accumulator keeps (as biasAll in depthwise_fast.go).
+	fold []int32
 	// blocks and rc are the same parameters for the SIMD requantizer,
 	// per block of 16 channels (the last one padded).
 	blocks []rqBlock
 	rc     rqConsts
 }
 
-// newIntEpilogue prepares the epilogue of n channels; unsigned marks
-// uint8 outputs.
-func newIntEpilogue(q *convQuant, n int, unsigned bool) intEpilogue {
-	e := intEpilogue{q: q, rq: requantizers(q), bias: make([]int32, n)}
+// newIntEpilogue prepares the epilogue of the p.n channels of p's
+// kernel, without a bias until setBias; unsigned marks uint8 outputs.
+func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
+	e := intEpilogue{q: q, rq: requantizers(q), bias: make([]int32, p.n)}
 	e.rc = rqConsts{outOff: q.outputOffset, actMin: q.actMin, actMax: q.actMax}
 	if unsigned {
 		e.rc.unsigned = 1
 	}
-	e.blocks = newRQBlocks(e.rq, e.bias)
+	e.blocks = newRQBlocks(e.rq, nil)
+	if p.sdot {
+		e.fold = make([]int32, p.n)
+		for c, s := range p.wsum {
+			e.fold[c] = q.inputOffset * s
+		}
+	}
+	e.setBias(nil)
 	return e
 }
 
-// setBias installs the op's bias (nil: none) in both parameter sets.
+// setBias installs the op's bias (nil: none), plus the fold, in both
+// parameter sets. A bias computed at run time comes through here on every
+// Eval, so the fold is never lost.
 func (e *intEpilogue) setBias(b []int32) {
 	for c := range e.bias {
 		var v int32
 		if b != nil {
 			v = b[c]
+		}
+		if e.fold != nil {
+			v += e.fold[c]
 		}
 		e.bias[c] = v
 		if c/16 < len(e.blocks) {
@@ -221,6 +275,9 @@ func storeGroup[T quantElem](e *intEpilogue, row []T, c0 int, s0, s1 int64) {
 // gemmInt computes rows×n outputs for channel groups [gLo, gHi): a holds
 // rows rows of k values at stride p.lda, out rows rows of n values.
 func gemmInt[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e *intEpilogue, out []T) {
+	if p.sdot {
+		panic("kernel: SDOT-packed weights need int8 rows (gemmIntSDOT)")
+	}
 	if p.simd {
 		gemmIntSIMD(a, rows, p, gLo, gHi, e, out)
 		return

@@ -29,9 +29,8 @@ func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e
 		return
 	}
 	var acc [4 * simdGroup]int32
-	var part [4 * simdGroup]byte // requantized partial block, then copied
+	size := kp * simdGroup * 2
 	for g := gLo; g < gHi; g++ {
-		size := kp * simdGroup * 2
 		var b8 []int8
 		var b16 []int16
 		if p.w8 != nil {
@@ -39,24 +38,14 @@ func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e
 		} else {
 			b16 = p.w16[g*size : (g+1)*size]
 		}
-		c0 := g * simdGroup
 		r := 0
-		full := c0+simdGroup <= n
 		for ; r+4 <= rows; r += 4 {
 			if b8 != nil {
 				dotI8x4x16(&a[r*lda], uintptr(lda*2), &b8[0], kp, &acc)
 			} else {
 				dotI16x4x16(&a[r*lda], uintptr(lda*2), &b16[0], kp, &acc)
 			}
-			if full {
-				_ = out[(r+3)*n+c0+simdGroup-1]
-				requant16(&acc[0], 4, &e.blocks[g], 0, (*byte)(unsafe.Pointer(&out[r*n+c0])), uintptr(n), &e.rc)
-				continue
-			}
-			requant16(&acc[0], 4, &e.blocks[g], 0, &part[0], simdGroup, &e.rc)
-			for i := 0; i < 4; i++ {
-				copyBytes(out[(r+i)*n+c0:(r+i+1)*n], part[i*simdGroup:])
-			}
+			storeTile(e, &acc, 4, g, out[r*n:], n)
 		}
 		for ; r < rows; r++ {
 			if b8 != nil {
@@ -64,14 +53,26 @@ func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e
 			} else {
 				dotI16x1x16(&a[r*lda], &b16[0], kp, (*[simdGroup]int32)(acc[:simdGroup]))
 			}
-			if full {
-				_ = out[r*n+c0+simdGroup-1]
-				requant16(&acc[0], 1, &e.blocks[g], 0, (*byte)(unsafe.Pointer(&out[r*n+c0])), 0, &e.rc)
-				continue
-			}
-			requant16(&acc[0], 1, &e.blocks[g], 0, &part[0], 0, &e.rc)
-			copyBytes(out[r*n+c0:(r+1)*n], part[:])
+			storeTile(e, &acc, 1, g, out[r*n:], n)
 		}
+	}
+}
+
+// storeTile requantizes rows rows (1 to 4) of channel block g's sums in
+// acc into out, which starts at the tile's first row and has n channels
+// per row. A partial last block goes through a buffer, so that only the
+// n − 16g real channels are written.
+func storeTile[T quantElem](e *intEpilogue, acc *[4 * simdGroup]int32, rows, g int, out []T, n int) {
+	c0 := g * simdGroup
+	if c0+simdGroup <= n {
+		_ = out[(rows-1)*n+c0+simdGroup-1]
+		requant16(&acc[0], rows, &e.blocks[g], 0, (*byte)(unsafe.Pointer(&out[c0])), uintptr(n), &e.rc)
+		return
+	}
+	var part [4 * simdGroup]byte
+	requant16(&acc[0], rows, &e.blocks[g], 0, &part[0], simdGroup, &e.rc)
+	for i := 0; i < rows; i++ {
+		copyBytes(out[i*n+c0:(i+1)*n], part[i*simdGroup:])
 	}
 }
 

@@ -24,6 +24,13 @@
 #define SMLAL_LANE(d, n, m, i)  WORD $(0x0F402000 | ((((i)>>2)&1)<<11) | ((((i)>>1)&1)<<21) | (((i)&1)<<20) | ((m)<<16) | ((n)<<5) | (d))
 #define SMLAL2_LANE(d, n, m, i) WORD $(0x4F402000 | ((((i)>>2)&1)<<11) | ((((i)>>1)&1)<<21) | (((i)&1)<<20) | ((m)<<16) | ((n)<<5) | (d))
 
+// SDOT by element (FEAT_DotProd): d.S[e] += Σ_{t<4} n.B[4e+t]·m.B[4i+t]
+// for e < 4, signed bytes, products and sums exact in int32, the
+// accumulation wrapping; m < 32, i < 4 (split over the H and L bits).
+// go tool objdump prints it as "?"; llvm-objdump -d --mattr=+dotprod
+// decodes it, which is how this encoding was checked.
+#define SDOT_LANE(d, n, m, i) WORD $(0x4F80E000 | ((((i)>>1)&1)<<11) | (((i)&1)<<21) | ((m)<<16) | ((n)<<5) | (d))
+
 // Lane-wise int32: d = n·m (low 32 bits), d += n·m (low 32 bits).
 #define MUL_4S(d, n, m) WORD $(0x4EA09C00 | ((m)<<16) | ((n)<<5) | (d))
 #define MLA_4S(d, n, m) WORD $(0x4EA09400 | ((m)<<16) | ((n)<<5) | (d))
