@@ -22,6 +22,7 @@ type conv2DFloatGemm struct {
 	splitN    int
 	scratch   []float32 // per worker: an im2col block, then gemm's scratch
 	perWorker int
+	rows      *convRows[float32, float32] // im2col into scratch (no scratch of its own)
 
 	inData, outData []float32
 }
@@ -57,6 +58,7 @@ func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 	if workers := o.pool.Workers(); workers > 1 && blocks < 2*workers {
 		o.splitN = min(workers, gemm.groups())
 	}
+	o.rows = newConvRows(&o.g, k, k, o.blockRows, 0, 0, float32(0), floatCopy)
 	o.perWorker = o.blockRows*k + gemm.blockScratch(o.blockRows)
 	o.scratch = make([]float32, o.pool.Workers()*o.perWorker)
 	return o
@@ -73,6 +75,7 @@ func (o *conv2DFloatGemm) Eval() error {
 		copy(o.epi.bias, o.bias.Float32())
 	}
 	o.inData, o.outData = o.in.Float32(), o.out.Float32()
+	o.rows.bind(o.inData)
 	blocks := (o.pixels + o.blockRows - 1) / o.blockRows
 	o.pool.Run(o, blocks*o.splitN)
 	return nil
@@ -88,12 +91,16 @@ func (o *conv2DFloatGemm) RunParts(w, lo, hi int) {
 		blk, slice := part/o.splitN, part%o.splitN
 		m0 := blk * o.blockRows
 		rows := min(o.blockRows, o.pixels-m0)
-		if blk != lastBlock {
-			convIm2col(&o.g, a[:rows*o.k], o.k, o.inData, m0, rows, 0, floatCopy)
+		rowsA := a[:rows*o.k]
+		if o.rows.direct {
+			// 1×1, stride 1: the rows are the input pixels themselves.
+			rowsA = o.inData[m0*o.k : (m0+rows)*o.k]
+		} else if blk != lastBlock {
+			o.rows.im2col(rowsA, m0, rows)
 			lastBlock = blk
 		}
 		gLo, gHi := slice*groups/o.splitN, (slice+1)*groups/o.splitN
-		o.gemm.gemm(a[:rows*o.k], rows, m0, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC], gemmScratch)
+		o.gemm.gemm(rowsA, rows, m0, gLo, gHi, &o.epi, o.outData[m0*o.g.outC:(m0+rows)*o.g.outC], gemmScratch)
 	}
 }
 

@@ -134,13 +134,21 @@ func convParts[T, S quantElem, D int8 | int16](o *conv2DGemm[T], c *convRows[S, 
 	}
 }
 
-// convRows builds a quantized convolution's im2col rows of D from an
-// NHWC input of S: each input value plus off, each padding tap pad. The
+// rowSource is what convolution inputs hold; rowElem what im2col rows
+// hold: int16 (input + offset) or raw int8 for the integer kernels,
+// float32 for float ones.
+type (
+	rowSource interface{ quantElem | float32 }
+	rowElem   interface{ int8 | int16 | float32 }
+)
+
+// convRows builds a convolution's im2col rows of D from an NHWC input of
+// S: each input value plus off, each padding tap pad. The
 // int16 kernels take off = inputOffset, pad = 0 (the zero point once
 // offset); SDOT takes the raw int8 input, off = 0 and pad = the input
 // zero point (see intEpilogue.fold). Row values past k are 0, matching
 // the packed weights' zero padding taps.
-type convRows[S quantElem, D int8 | int16] struct {
+type convRows[S rowSource, D rowElem] struct {
 	g         *convGeometry
 	k, lda    int // taps per row, row stride
 	blockRows int // rows per worker's scratch block
@@ -162,13 +170,13 @@ type convRows[S quantElem, D int8 | int16] struct {
 
 // newConvRows sizes the rows of a convolution with geometry g for
 // workers workers.
-func newConvRows[S quantElem, D int8 | int16](g *convGeometry, k, lda, blockRows, workers int, off, pad D, widen func([]D, []S, D)) *convRows[S, D] {
+func newConvRows[S rowSource, D rowElem](g *convGeometry, k, lda, blockRows, workers int, off, pad D, widen func([]D, []S, D)) *convRows[S, D] {
 	c := &convRows[S, D]{g: g, k: k, lda: lda, blockRows: blockRows, off: off, pad: pad, widen: widen}
 	c.pointwise = g.filterH == 1 && g.filterW == 1 && g.strideH == 1 && g.strideW == 1 &&
 		g.outH == g.inH && g.outW == g.inW && lda == k
 	_, same := any([]S(nil)).([]D)
 	c.direct = c.pointwise && same && off == 0
-	if !c.direct {
+	if !c.direct && workers > 0 {
 		c.scratch = make([]D, workers*blockRows*lda)
 	}
 	if !c.pointwise && g.dilationW == 1 {
@@ -270,13 +278,20 @@ func (c *convRows[S, D]) put(dst []D, src []S) {
 		return
 	}
 	dst = dst[:len(src)]
+	if c.off == 0 {
+		// Not v + 0: for floats that would turn −0 into +0.
+		for i, v := range src {
+			dst[i] = D(v)
+		}
+		return
+	}
 	for i, v := range src {
 		dst[i] = D(v) + c.off
 	}
 }
 
 // fillElems sets every element of s to v.
-func fillElems[D int8 | int16](s []D, v D) {
+func fillElems[D rowElem](s []D, v D) {
 	if v == 0 {
 		clear(s)
 		return
@@ -288,7 +303,7 @@ func fillElems[D int8 | int16](s []D, v D) {
 
 // paddedInput is a batch of NHWC images inside a border of padding
 // values wide enough for every filter tap of a convolution.
-type paddedInput[D int8 | int16] struct {
+type paddedInput[D rowElem] struct {
 	data      []D
 	top, left int // border above and left of the image
 	h, w      int // padded height and width
@@ -297,7 +312,7 @@ type paddedInput[D int8 | int16] struct {
 // newPaddedInput sizes the border from the taps the convolution reads:
 // rows from -padH to (outH-1)·strideH − padH + (filterH−1)·dilationH, and
 // likewise for columns. The border is set to pad here and never written.
-func newPaddedInput[D int8 | int16](g *convGeometry, pad D) *paddedInput[D] {
+func newPaddedInput[D rowElem](g *convGeometry, pad D) *paddedInput[D] {
 	lastY := (g.outH-1)*g.strideH - g.padH + (g.filterH-1)*g.dilationH
 	lastX := (g.outW-1)*g.strideW - g.padW + (g.filterW-1)*g.dilationW
 	pi := &paddedInput[D]{top: g.padH, left: g.padW}
