@@ -1,3 +1,5 @@
+//go:build amd64 || arm64
+
 package kernel
 
 //go:noescape
@@ -6,8 +8,9 @@ func dotF32x4x16(a *float32, lda uintptr, b *float32, k int, out *[64]float32)
 //go:noescape
 func dotF32x1x16(a *float32, b *float32, k int, out *[16]float32)
 
-// gemmFloatSIMD is gemmFloat on the AVX2 layout: four rows × sixteen
-// channels per kernel call, single rows for the remainder.
+// gemmFloatSIMD is gemmFloat on the SIMD layout (gemm_float_amd64.s,
+// gemm_float_arm64.s): four rows × sixteen channels per kernel call,
+// single rows for the remainder.
 func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
 	k, n := p.k, p.n
 	if rows == 0 || len(a) < rows*k || len(out) < rows*n {
