@@ -292,3 +292,103 @@ wuloop:
 wudone:
 	VZEROUPPER
 	RET
+
+// Half-width tiles for a last channel block with at most 8 live channels
+// (a first layer with 8 filters, say): 4 rows × 8 channels from the same
+// [kpairs][16][2] layout, reading each pair's first 8 channels and
+// skipping the zero ones, which halves the multiplies. out keeps the
+// 16-lane row stride; lanes 8-15 are left as they were.
+
+// func dotI8x4x8(a *int16, lda uintptr, b *int8, kpairs int, out *[64]int32)
+TEXT ·dotI8x4x8(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	MOVQ b+16(FP), BX
+	MOVQ kpairs+24(FP), CX
+	MOVQ out+32(FP), DI
+	LEAQ (SI)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	TESTQ CX, CX
+	JZ    storeh8
+
+looph8:
+	VPMOVSXBW    (BX), Y8
+	VPBROADCASTD (SI), Y10
+	VPBROADCASTD (R8), Y11
+	VPBROADCASTD (R9), Y12
+	VPBROADCASTD (R10), Y13
+	VPMADDWD     Y8, Y10, Y10
+	VPMADDWD     Y8, Y11, Y11
+	VPMADDWD     Y8, Y12, Y12
+	VPMADDWD     Y8, Y13, Y13
+	VPADDD       Y10, Y0, Y0
+	VPADDD       Y11, Y1, Y1
+	VPADDD       Y12, Y2, Y2
+	VPADDD       Y13, Y3, Y3
+	ADDQ         $4, SI
+	ADDQ         $4, R8
+	ADDQ         $4, R9
+	ADDQ         $4, R10
+	ADDQ         $32, BX
+	DECQ         CX
+	JNZ          looph8
+
+storeh8:
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y1, 64(DI)
+	VMOVDQU Y2, 128(DI)
+	VMOVDQU Y3, 192(DI)
+	VZEROUPPER
+	RET
+
+// func dotI16x4x8(a *int16, lda uintptr, b *int16, kpairs int, out *[64]int32)
+TEXT ·dotI16x4x8(SB), NOSPLIT, $0-40
+	MOVQ a+0(FP), SI
+	MOVQ lda+8(FP), DX
+	MOVQ b+16(FP), BX
+	MOVQ kpairs+24(FP), CX
+	MOVQ out+32(FP), DI
+	LEAQ (SI)(DX*1), R8
+	LEAQ (R8)(DX*1), R9
+	LEAQ (R9)(DX*1), R10
+	VPXOR Y0, Y0, Y0
+	VPXOR Y1, Y1, Y1
+	VPXOR Y2, Y2, Y2
+	VPXOR Y3, Y3, Y3
+	TESTQ CX, CX
+	JZ    storeh16
+
+looph16:
+	VMOVDQU      (BX), Y8
+	VPBROADCASTD (SI), Y10
+	VPBROADCASTD (R8), Y11
+	VPBROADCASTD (R9), Y12
+	VPBROADCASTD (R10), Y13
+	VPMADDWD     Y8, Y10, Y10
+	VPMADDWD     Y8, Y11, Y11
+	VPMADDWD     Y8, Y12, Y12
+	VPMADDWD     Y8, Y13, Y13
+	VPADDD       Y10, Y0, Y0
+	VPADDD       Y11, Y1, Y1
+	VPADDD       Y12, Y2, Y2
+	VPADDD       Y13, Y3, Y3
+	ADDQ         $4, SI
+	ADDQ         $4, R8
+	ADDQ         $4, R9
+	ADDQ         $4, R10
+	ADDQ         $64, BX
+	DECQ         CX
+	JNZ          looph16
+
+storeh16:
+	VMOVDQU Y0, (DI)
+	VMOVDQU Y1, 64(DI)
+	VMOVDQU Y2, 128(DI)
+	VMOVDQU Y3, 192(DI)
+	VZEROUPPER
+	RET

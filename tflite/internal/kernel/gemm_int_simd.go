@@ -38,11 +38,16 @@ func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e
 		} else {
 			b16 = p.w16[g*size : (g+1)*size]
 		}
+		// A last block with 8 live channels or fewer takes the
+		// half-width kernel where there is one.
+		half := n-g*simdGroup <= simdGroup/2
 		r := 0
 		for ; r+4 <= rows; r += 4 {
-			if b8 != nil {
+			switch {
+			case half && dotHalf4(&a[r*lda], uintptr(lda*2), b8, b16, kp, &acc):
+			case b8 != nil:
 				dotI8x4x16(&a[r*lda], uintptr(lda*2), &b8[0], kp, &acc)
-			} else {
+			default:
 				dotI16x4x16(&a[r*lda], uintptr(lda*2), &b16[0], kp, &acc)
 			}
 			storeTile(e, &acc, 4, g, out[r*n:], n)
