@@ -79,3 +79,20 @@ func maxIntoIntSIMD[T int8 | uint8](dst, src []T) int {
 	}
 	return blocks * 32
 }
+
+//go:noescape
+func storeTileF32(out *float32, ldo uintptr, acc *float32, rows int, bias *float32, lo, hi float32)
+
+// storeFloatTile writes rows rows of a 16-channel float GEMM tile (acc,
+// 16 values a row) to out at channel c0, n channels a row, through e.
+func storeFloatTile(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) {
+	if e.simd && c0+simdGroup <= n {
+		_ = out[(rows-1)*n+c0+simdGroup-1]
+		_ = e.bias[c0+simdGroup-1]
+		storeTileF32(&out[c0], uintptr(4*n), &acc[0], rows, &e.bias[c0], e.actMin, e.actMax)
+		return
+	}
+	for i := 0; i < rows; i++ {
+		e.storeRow(out[i*n:(i+1)*n], c0, acc[i*simdGroup:(i+1)*simdGroup])
+	}
+}

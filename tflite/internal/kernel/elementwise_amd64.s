@@ -128,3 +128,33 @@ maxuloop:
 	JNZ     maxuloop
 	VZEROUPPER
 	RET
+
+// func storeTileF32(out *float32, ldo uintptr, acc *float32, rows int, bias *float32, lo, hi float32)
+// Row r of a float GEMM tile: out[r·ldo:][0:16] = clamp(acc[16r:][0:16] +
+// bias), the clamp as in addClampF32x8.
+TEXT ·storeTileF32(SB), NOSPLIT, $0-48
+	MOVQ         out+0(FP), DI
+	MOVQ         ldo+8(FP), DX
+	MOVQ         acc+16(FP), SI
+	MOVQ         rows+24(FP), CX
+	MOVQ         bias+32(FP), BX
+	VBROADCASTSS lo+40(FP), Y14
+	VBROADCASTSS hi+44(FP), Y15
+	VMOVUPS      (BX), Y12
+	VMOVUPS      32(BX), Y13
+
+tileloop:
+	VADDPS  (SI), Y12, Y0
+	VADDPS  32(SI), Y13, Y1
+	VMAXPS  Y0, Y14, Y0
+	VMAXPS  Y1, Y14, Y1
+	VMINPS  Y0, Y15, Y0
+	VMINPS  Y1, Y15, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    $64, SI
+	ADDQ    DX, DI
+	DECQ    CX
+	JNZ     tileloop
+	VZEROUPPER
+	RET

@@ -23,9 +23,7 @@ func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *float
 		r := 0
 		for ; r+4 <= rows; r += 4 {
 			dotF32x4x16(&a[r*k], uintptr(4*k), &b[0], k, &acc)
-			for i := 0; i < 4; i++ {
-				e.storeRow(out[(r+i)*n:(r+i+1)*n], c0, acc[i*simdGroup:(i+1)*simdGroup])
-			}
+			storeFloatTile(e, &acc, 4, c0, out[r*n:], n)
 		}
 		for ; r < rows; r++ {
 			dotF32x1x16(&a[r*k], &b[0], k, (*[simdGroup]float32)(acc[:simdGroup]))
