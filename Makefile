@@ -9,9 +9,10 @@ PKG     := github.com/edgefleet/edgefleet
 LDFLAGS := -s -w -X $(PKG)/proto/buildinfo.Version=$(VERSION) -X $(PKG)/proto/buildinfo.Commit=$(COMMIT)
 
 # Pinned tool versions.
-MINIO_VERSION       := v0.0.0-20260212201848-7aac2a2c5b7c
-STATICCHECK_VERSION := v0.8.2
-PROTOC_GEN_GO       := v1.36.12
+MINIO_VERSION         := v0.0.0-20260212201848-7aac2a2c5b7c
+STATICCHECK_VERSION   := v0.8.2
+PROTOC_GEN_GO         := v1.36.12
+PROTOC_GEN_GO_VTPROTO := v0.6.0
 
 CACHE      := $(CURDIR)/.cache
 TOOLBIN    := $(CACHE)/bin
@@ -88,10 +89,17 @@ lint: $(TOOLBIN)/staticcheck ## gofmt check, go vet and staticcheck on every mod
 	go vet $(addsuffix /...,$(addprefix ./,$(MODULES)))
 	staticcheck $(addsuffix /...,$(addprefix ./,$(MODULES)))
 
+# Messages the control plane decodes for every device also get
+# reflection-free, pooled decoding (UnmarshalVT) from protoc-gen-go-vtproto.
+VTPROTO     := telemetry/v1/telemetry.proto
+VTPROTO_OPT := features=unmarshal+pool,pool=$(PKG)/proto/telemetry/v1.*
+
 .PHONY: proto
-proto: $(TOOLBIN)/protoc-gen-go ## regenerate protobuf Go code (committed)
+proto: $(TOOLBIN)/protoc-gen-go $(TOOLBIN)/protoc-gen-go-vtproto ## regenerate protobuf Go code (committed)
 	@cd proto && for f in $$(find . -name '*.proto'); do echo "protoc $$f"; \
 	  protoc --go_out=. --go_opt=paths=source_relative $$f; done
+	@cd proto && for f in $(VTPROTO); do echo "protoc vtproto $$f"; \
+	  protoc --go-vtproto_out=. --go-vtproto_opt=paths=source_relative,$(VTPROTO_OPT) $$f; done
 
 .PHONY: flatbuffers
 flatbuffers: ## regenerate the TFLite schema accessors (committed)
@@ -130,6 +138,11 @@ $(TOOLBIN)/protoc-gen-go:
 	@mkdir -p $(TOOLBIN)
 	@echo "deps: installing protoc-gen-go $(PROTOC_GEN_GO)"
 	@GOBIN=$(TOOLBIN) go install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO)
+
+$(TOOLBIN)/protoc-gen-go-vtproto:
+	@mkdir -p $(TOOLBIN)
+	@echo "deps: installing protoc-gen-go-vtproto $(PROTOC_GEN_GO_VTPROTO)"
+	@GOBIN=$(TOOLBIN) go install github.com/planetscale/vtprotobuf/cmd/protoc-gen-go-vtproto@$(PROTOC_GEN_GO_VTPROTO)
 
 .PHONY: clean
 clean: ## remove bin/ and dist/ (keeps the tool cache)

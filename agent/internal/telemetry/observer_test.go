@@ -29,7 +29,7 @@ func TestRuntimeObserverMapsEvents(t *testing.T) {
 		t.Fatalf("windows = %d", len(w))
 	}
 	m := w[0]
-	if m.Requests != 2 || m.QueueRejections != 1 || m.Errors["invoke"] != 1 {
+	if m.Requests != 2 || m.QueueRejections != 1 || len(m.Errors) != 1 || m.Errors[0].Kind != "invoke" || m.Errors[0].Count != 1 {
 		t.Fatalf("counts: requests %d rejections %d errors %v", m.Requests, m.QueueRejections, m.Errors)
 	}
 	in := m.Inputs[0]
@@ -37,7 +37,7 @@ func TestRuntimeObserverMapsEvents(t *testing.T) {
 		t.Fatalf("int8 input summary %+v", in)
 	}
 	out := m.Outputs[0]
-	if out.Min != 0.5 || out.Max != 2.5 || m.Top1[1] != 1 {
+	if out.Min != 0.5 || out.Max != 2.5 || len(m.Top1) != 1 || m.Top1[0].Class != 1 || m.Top1[0].Count != 1 {
 		t.Fatalf("float output summary %+v top1 %v", out, m.Top1)
 	}
 }

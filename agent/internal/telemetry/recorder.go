@@ -172,14 +172,37 @@ func (r *Recorder) Flush() []*telemetryv1.ModelWindow {
 			Inputs:          toProto(m.inputs),
 			Outputs:         toProto(m.outputs),
 		}
-		if len(m.errors) > 0 {
-			w.Errors = m.errors
-		}
-		if len(m.top1) > 0 {
-			w.Top1 = m.top1
-		}
+		w.Errors = errorCounts(m.errors)
+		w.Top1 = classCounts(m.top1)
 		out = append(out, w)
 	}
+	return out
+}
+
+// errorCounts lists errors by kind, sorted, so a window always encodes the
+// same way.
+func errorCounts(errors map[string]uint64) []*telemetryv1.ErrorCount {
+	if len(errors) == 0 {
+		return nil
+	}
+	out := make([]*telemetryv1.ErrorCount, 0, len(errors))
+	for kind, n := range errors {
+		out = append(out, &telemetryv1.ErrorCount{Kind: kind, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+// classCounts lists top-1 counts by class, sorted.
+func classCounts(top1 map[uint32]uint64) []*telemetryv1.ClassCount {
+	if len(top1) == 0 {
+		return nil
+	}
+	out := make([]*telemetryv1.ClassCount, 0, len(top1))
+	for class, n := range top1 {
+		out = append(out, &telemetryv1.ClassCount{Class: class, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Class < out[j].Class })
 	return out
 }
 

@@ -1,8 +1,10 @@
 package telemetry
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -22,7 +24,8 @@ func TestRecorderAggregatesPerModel(t *testing.T) {
 		t.Fatalf("windows = %v", w)
 	}
 	m := w[1]
-	if m.Requests != 3 || m.Errors["invoke"] != 1 || m.MemoHits != 1 || m.QueueRejections != 1 || m.Sha256 != "abc" {
+	if m.Requests != 3 || len(m.Errors) != 1 || m.Errors[0].Kind != "invoke" || m.Errors[0].Count != 1 ||
+		m.MemoHits != 1 || m.QueueRejections != 1 || m.Sha256 != "abc" {
 		t.Fatalf("counts wrong: %+v", m)
 	}
 	// 80µs → bucket ≤100 (index 1); 3ms → ≤5ms (index 6); 1 min → overflow.
@@ -32,7 +35,7 @@ func TestRecorderAggregatesPerModel(t *testing.T) {
 			t.Fatalf("latency bucket %d = %d, want %d (all %v)", i, c, want[i], m.LatencyCounts)
 		}
 	}
-	if m.Top1[1] != 2 {
+	if len(m.Top1) != 1 || m.Top1[0].Class != 1 || m.Top1[0].Count != 2 {
 		t.Fatalf("top1 = %v, want class 1 twice", m.Top1)
 	}
 	s := m.Inputs[0]
@@ -41,6 +44,34 @@ func TestRecorderAggregatesPerModel(t *testing.T) {
 	}
 	if again := r.Flush(); len(again) != 0 {
 		t.Fatalf("second flush = %v, want empty window", again)
+	}
+}
+
+// TestFlushListsCountsSorted: errors by kind and top-1 counts by class
+// come out sorted, so a window always encodes the same way.
+func TestFlushListsCountsSorted(t *testing.T) {
+	r := NewRecorder()
+	for _, kind := range []string{"timeout", "invoke", "bad_request", "invoke"} {
+		r.Observe(Event{Model: "m", Version: "1", ErrKind: kind})
+	}
+	for _, class := range []int8{3, 1, 2, 1, 1} {
+		logits := []int8{0, 0, 0, 0}
+		logits[class] = 100
+		r.Observe(Event{Model: "m", Version: "1", Outputs: []Tensor{{Name: "p", Kind: KindInt8, Int8: logits}}})
+	}
+	w := r.Flush()[0]
+	var errs, top1 []string
+	for _, e := range w.Errors {
+		errs = append(errs, fmt.Sprintf("%s=%d", e.Kind, e.Count))
+	}
+	for _, c := range w.Top1 {
+		top1 = append(top1, fmt.Sprintf("%d=%d", c.Class, c.Count))
+	}
+	if got, want := strings.Join(errs, " "), "bad_request=1 invoke=2 timeout=1"; got != want {
+		t.Errorf("errors = %s, want %s", got, want)
+	}
+	if got, want := strings.Join(top1, " "), "1=3 2=1 3=1"; got != want {
+		t.Errorf("top1 = %s, want %s", got, want)
 	}
 }
 

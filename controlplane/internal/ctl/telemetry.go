@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -93,8 +92,8 @@ func formatBatch(b *telemetryv1.Batch) string {
 	for _, m := range b.Models {
 		agg := ingest.ModelAgg{LatencyBoundsUs: m.LatencyBoundsUs, LatencyCounts: m.LatencyCounts}
 		var errs uint64
-		for _, n := range m.Errors {
-			errs += n
+		for _, e := range m.Errors {
+			errs += e.Count
 		}
 		fmt.Fprintf(&sb, " | %s/%s req=%d err=%d p50=%s", m.Model, m.Version, m.Requests, errs,
 			(time.Duration(agg.LatencyQuantile(0.5)) * time.Microsecond).Round(time.Microsecond))
@@ -111,17 +110,18 @@ func formatBatch(b *telemetryv1.Batch) string {
 	return sb.String()
 }
 
-func topClass(m map[uint32]uint64) (uint32, uint64) {
-	keys := make([]uint32, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+// topClass returns the most frequent top-1 class and its count, the
+// lowest class on a tie; a class listed twice counts twice.
+func topClass(classes []*telemetryv1.ClassCount) (uint32, uint64) {
+	counts := make(map[uint32]uint64, len(classes))
+	for _, c := range classes {
+		counts[c.Class] += c.Count
 	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	var best uint32
 	var n uint64
-	for _, k := range keys {
-		if m[k] > n {
-			best, n = k, m[k]
+	for class, c := range counts {
+		if c > n || c == n && class < best {
+			best, n = class, c
 		}
 	}
 	return best, n

@@ -24,9 +24,9 @@ func sampleBatch(seq uint64) *telemetryv1.Batch {
 	counts[4] = 10 // (500 µs, 1 ms]
 	temp := 51.5
 	return &telemetryv1.Batch{DeviceId: "cam-1", Seq: seq, DroppedBatches: 3, WindowEnd: timestamppb.Now(),
-		Models: []*telemetryv1.ModelWindow{{Model: "person", Version: "1", Requests: 10, Errors: map[string]uint64{"invoke": 2},
+		Models: []*telemetryv1.ModelWindow{{Model: "person", Version: "1", Requests: 10, Errors: []*telemetryv1.ErrorCount{{Kind: "invoke", Count: 2}},
 			LatencyBoundsUs: []uint64{50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000, 2000000, 5000000, 10000000},
-			LatencyCounts:   counts, Top1: map[uint32]uint64{2: 9, 5: 1}}},
+			LatencyCounts:   counts, Top1: []*telemetryv1.ClassCount{{Class: 5, Count: 1}, {Class: 2, Count: 9}}}},
 		Health: &telemetryv1.Health{CpuLoad1: 0.25, MemAvailableBytes: 64 << 20, TemperatureC: &temp}}
 }
 
@@ -115,5 +115,32 @@ func TestTelemetryShowLive(t *testing.T) {
 	}
 	if _, errs, code := c.run("telemetry", "show", "cam-1", "--from", "soon"); code == 0 || !strings.Contains(errs, "from") {
 		t.Fatalf("bad --from: %d %q", code, errs)
+	}
+}
+
+func TestTopClass(t *testing.T) {
+	cc := func(pairs ...uint64) []*telemetryv1.ClassCount {
+		var out []*telemetryv1.ClassCount
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, &telemetryv1.ClassCount{Class: uint32(pairs[i]), Count: pairs[i+1]})
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		classes []*telemetryv1.ClassCount
+		class   uint32
+		n       uint64
+	}{
+		{"none", nil, 0, 0},
+		{"one", cc(4, 2), 4, 2},
+		{"most frequent", cc(1, 3, 7, 5, 2, 4), 7, 5},
+		{"tie: lowest class", cc(9, 5, 3, 5), 3, 5},
+		{"listed twice: added", cc(1, 3, 2, 4, 1, 3), 1, 6},
+	}
+	for _, tc := range tests {
+		if class, n := topClass(tc.classes); class != tc.class || n != tc.n {
+			t.Errorf("%s: topClass = %d(%d), want %d(%d)", tc.name, class, n, tc.class, tc.n)
+		}
 	}
 }

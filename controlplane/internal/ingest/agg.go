@@ -27,15 +27,21 @@ type ModelAgg struct {
 
 // merge adds one window of a batch into the aggregate.
 func (a *ModelAgg) merge(w *telemetryv1.ModelWindow) {
-	win := &ModelAgg{
-		Requests: w.Requests, Errors: w.Errors,
+	win := ModelAgg{
+		Requests:        w.Requests,
 		LatencyBoundsUs: w.LatencyBoundsUs, LatencyCounts: w.LatencyCounts, LatencySumUs: w.LatencySumUs,
-		MemoHits: w.MemoHits, QueueRejections: w.QueueRejections, Top1: w.Top1,
+		MemoHits: w.MemoHits, QueueRejections: w.QueueRejections,
 	}
 	if len(w.Inputs) > 0 {
 		win.InputHist = w.Inputs[0].Hist
 	}
-	a.add(win)
+	a.add(&win)
+	for _, e := range w.Errors {
+		a.addErrors(e.Kind, e.Count)
+	}
+	for _, c := range w.Top1 {
+		a.addTop1(c.Class, c.Count)
+	}
 }
 
 // add merges b into a. Latency histograms with other bounds (a different
@@ -44,10 +50,7 @@ func (a *ModelAgg) merge(w *telemetryv1.ModelWindow) {
 func (a *ModelAgg) add(b *ModelAgg) {
 	a.Requests += b.Requests
 	for k, v := range b.Errors {
-		if a.Errors == nil {
-			a.Errors = map[string]uint64{}
-		}
-		a.Errors[k] += v
+		a.addErrors(k, v)
 	}
 	if len(a.LatencyBoundsUs) == 0 {
 		a.LatencyBoundsUs = append([]uint64(nil), b.LatencyBoundsUs...)
@@ -62,12 +65,23 @@ func (a *ModelAgg) add(b *ModelAgg) {
 	a.MemoHits += b.MemoHits
 	a.QueueRejections += b.QueueRejections
 	for k, v := range b.Top1 {
-		if a.Top1 == nil {
-			a.Top1 = map[uint32]uint64{}
-		}
-		a.Top1[k] += v
+		a.addTop1(k, v)
 	}
 	a.InputHist = addHist(a.InputHist, b.InputHist)
+}
+
+func (a *ModelAgg) addErrors(kind string, n uint64) {
+	if a.Errors == nil {
+		a.Errors = map[string]uint64{}
+	}
+	a.Errors[kind] += n
+}
+
+func (a *ModelAgg) addTop1(class uint32, n uint64) {
+	if a.Top1 == nil {
+		a.Top1 = map[uint32]uint64{}
+	}
+	a.Top1[class] += n
 }
 
 func addHist(dst, src []uint64) []uint64 {
@@ -164,12 +178,12 @@ func PSI(expected, actual []uint64) float64 {
 
 // DeviceBucket is one device's telemetry over a time bucket.
 type DeviceBucket struct {
-	Start   int64                `json:"start"` // unix seconds
-	Batches uint64               `json:"batches"`
-	Dropped uint64               `json:"dropped_batches"`
-	Models  []*ModelAgg          `json:"models"`
-	Health  *Health              `json:"health,omitempty"` // the latest batch's
-	byKey   map[string]*ModelAgg // transient index
+	Start   int64                   `json:"start"` // unix seconds
+	Batches uint64                  `json:"batches"`
+	Dropped uint64                  `json:"dropped_batches"`
+	Models  []*ModelAgg             `json:"models"`
+	Health  *Health                 `json:"health,omitempty"` // the latest batch's
+	byKey   map[[2]string]*ModelAgg // transient index: (model, version)
 }
 
 // Health is a device's health as last reported.
@@ -182,22 +196,35 @@ type Health struct {
 	UptimeSeconds     uint64   `json:"uptime_seconds"`
 }
 
-func healthFrom(h *telemetryv1.Health) *Health {
+// setHealth records a batch's health, if it has one, as the bucket's
+// latest, reusing the bucket's own Health value.
+func (d *DeviceBucket) setHealth(h *telemetryv1.Health) {
 	if h == nil {
-		return nil
+		return
 	}
-	return &Health{CPULoad1: h.CpuLoad1, MemTotalBytes: h.MemTotalBytes, MemAvailableBytes: h.MemAvailableBytes,
-		DiskFreeBytes: h.DiskFreeBytes, TemperatureC: h.TemperatureC, UptimeSeconds: h.UptimeSeconds}
+	if d.Health == nil {
+		d.Health = new(Health)
+	}
+	temp := d.Health.TemperatureC
+	*d.Health = Health{CPULoad1: h.CpuLoad1, MemTotalBytes: h.MemTotalBytes, MemAvailableBytes: h.MemAvailableBytes,
+		DiskFreeBytes: h.DiskFreeBytes, UptimeSeconds: h.UptimeSeconds}
+	if h.TemperatureC != nil { // copied: the batch goes back to its pool
+		if temp == nil {
+			temp = new(float64)
+		}
+		*temp = *h.TemperatureC
+		d.Health.TemperatureC = temp
+	}
 }
 
 func (d *DeviceBucket) model(name, version string) *ModelAgg {
 	if d.byKey == nil {
-		d.byKey = map[string]*ModelAgg{}
+		d.byKey = map[[2]string]*ModelAgg{}
 		for _, m := range d.Models {
-			d.byKey[m.Model+"\x00"+m.Version] = m
+			d.byKey[[2]string{m.Model, m.Version}] = m
 		}
 	}
-	k := name + "\x00" + version
+	k := [2]string{name, version}
 	m := d.byKey[k]
 	if m == nil {
 		m = &ModelAgg{Model: name, Version: version}

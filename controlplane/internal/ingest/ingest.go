@@ -82,10 +82,17 @@ type Ingester struct {
 	now     func() time.Time
 	stats   counters
 	totals  fleetTotals
-	// queue feeds the single writer goroutine, which owns all dedup
-	// decisions and commits groups of batches per transaction.
-	raw        chan rawMsg // Submit → decoder
-	queue      chan *item  // decoder and Handle → writer
+	// storeGen changes whenever something other than the writer changes
+	// the telemetry buckets, so the writer's cache knows to reread them.
+	storeGen atomic.Uint64
+	// cache is the writer goroutine's decoded records (see txCache).
+	cache *txCache
+	// queue feeds the single writer goroutine, which decodes what Submit
+	// queued, owns all dedup decisions and commits groups of batches per
+	// transaction. groupFull tells a lingering writer that a whole group
+	// is waiting.
+	queue      chan item
+	groupFull  chan struct{}
 	writerDone chan struct{}
 	closeMu    sync.RWMutex
 	closed     bool
@@ -118,9 +125,8 @@ func New(db *bolt.DB, devices Devices, cfg Config, log *slog.Logger) (*Ingester,
 		return nil, fmt.Errorf("ingest: create buckets: %w", err)
 	}
 	in := &Ingester{db: db, cfg: cfg, devices: devices, log: log, now: time.Now,
-		live: map[chan *telemetryv1.Batch]struct{}{},
-		raw:  make(chan rawMsg, maxGroup), queue: make(chan *item, maxGroup), writerDone: make(chan struct{})}
-	go in.decoder()
+		live: map[chan *telemetryv1.Batch]struct{}{}, cache: newTxCache(),
+		queue: make(chan item, 2*maxGroup), groupFull: make(chan struct{}, 1), writerDone: make(chan struct{})}
 	go in.writer()
 	return in, nil
 }
@@ -135,16 +141,17 @@ var (
 // already counted and logged; they are returned for tests and callers that
 // want them.
 func (in *Ingester) Handle(ctx context.Context, t string, payload []byte) error {
-	item, err := in.decode(ctx, t, payload)
-	if err != nil {
+	it := item{topic: t}
+	if err := in.decode(ctx, &it, payload, in.now()); err != nil {
 		return err
 	}
-	item.done = make(chan error, 1)
-	if err := in.enqueue(ctx, item); err != nil {
+	done := make(chan error, 1)
+	it.done = done
+	if err := in.enqueue(ctx, it); err != nil {
 		return err
 	}
 	select {
-	case err := <-item.done:
+	case err := <-done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
@@ -156,74 +163,80 @@ func (in *Ingester) Handle(ctx context.Context, t string, payload []byte) error 
 // Messages acknowledged to the broker but not yet committed are lost if
 // the process dies in that window (at most one group, a few milliseconds).
 //
-// Decoding happens on a separate goroutine so the MQTT client's reader
-// only hands the payload over; order per device is kept (one decoder).
+// The MQTT client's callback only queues the payload; the writer decodes
+// it with the rest of its group, so order per device is kept (one queue,
+// one writer) and the writer wakes once per group rather than once per
+// message.
 func (in *Ingester) Submit(t string, payload []byte) {
 	in.closeMu.RLock()
 	defer in.closeMu.RUnlock()
 	if !in.closed {
-		in.raw <- rawMsg{t, payload}
+		in.queue <- item{topic: t, payload: payload}
+		in.signalGroup()
 	}
 }
 
-type rawMsg struct {
+// item is a message waiting for the writer: a payload from Submit, or a
+// batch Handle decoded already.
+type item struct {
 	topic   string
-	payload []byte
+	payload []byte // until decoded
+	batch   *telemetryv1.Batch
+	group   string
+	done    chan<- error // nil for Submit
+	dup     bool         // set by commitGroup
+	shared  bool         // batch handed to a watcher
 }
 
-func (in *Ingester) decoder() {
-	defer close(in.queue)
-	for m := range in.raw {
-		if it, err := in.decode(context.Background(), m.topic, m.payload); err == nil {
-			in.queue <- it
+// signalGroup wakes a lingering writer once a whole group is queued.
+func (in *Ingester) signalGroup() {
+	if len(in.queue) >= maxGroup {
+		select {
+		case in.groupFull <- struct{}{}:
+		default:
 		}
 	}
 }
 
-// item is a decoded batch waiting for the writer.
-type item struct {
-	topic string
-	batch *telemetryv1.Batch
-	group string
-	done  chan error // nil for Submit
-}
-
-func (in *Ingester) decode(ctx context.Context, t string, payload []byte) (*item, error) {
+// decode fills it.batch and it.group from payload, received at now.
+func (in *Ingester) decode(ctx context.Context, it *item, payload []byte, now time.Time) error {
+	t := it.topic
 	id, kind, err := topic.Parse(t)
 	if err != nil || kind != topic.Telemetry {
-		return nil, in.reject(t, "topic", fmt.Errorf("%w: topic %q is not a device telemetry topic", ErrMalformed, t))
+		return in.reject(t, "topic", fmt.Errorf("%w: topic %q is not a device telemetry topic", ErrMalformed, t))
 	}
 	if len(payload) > in.cfg.MaxPayload {
-		return nil, in.reject(t, "oversize", fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(payload), in.cfg.MaxPayload))
+		return in.reject(t, "oversize", fmt.Errorf("%w: %d bytes, limit %d", ErrMalformed, len(payload), in.cfg.MaxPayload))
 	}
 	b, err := telemetryv1.Unmarshal(payload)
 	if err != nil {
-		return nil, in.reject(t, "decode", fmt.Errorf("%w: %w", ErrMalformed, err))
+		return in.reject(t, "decode", fmt.Errorf("%w: %w", ErrMalformed, err))
 	}
 	if b.DeviceId != id {
-		return nil, in.reject(t, "device_mismatch", fmt.Errorf("%w: batch names device %q on device %q's topic", ErrMalformed, b.DeviceId, id))
+		return in.reject(t, "device_mismatch", fmt.Errorf("%w: batch names device %q on device %q's topic", ErrMalformed, b.DeviceId, id))
 	}
 	if b.Seq == 0 {
-		return nil, in.reject(t, "sequence", fmt.Errorf("%w: sequence number 0", ErrMalformed))
+		return in.reject(t, "sequence", fmt.Errorf("%w: sequence number 0", ErrMalformed))
 	}
-	if err := validate(b, in.now()); err != nil {
-		return nil, in.reject(t, "invalid", fmt.Errorf("%w: %w", ErrMalformed, err))
+	if err := validate(b, now); err != nil {
+		return in.reject(t, "invalid", fmt.Errorf("%w: %w", ErrMalformed, err))
 	}
 	group := ""
 	if in.devices != nil {
 		g, ok := in.devices.Group(ctx, id)
 		if !ok {
-			return nil, in.reject(t, "unknown_device", fmt.Errorf("%w: %q", ErrUnknownDevice, id))
+			return in.reject(t, "unknown_device", fmt.Errorf("%w: %q", ErrUnknownDevice, id))
 		}
 		group = g
 	}
-	return &item{topic: t, batch: b, group: group}, nil
+	it.batch, it.group = b, group
+	return nil
 }
 
 // ErrClosed is returned for messages arriving after Close.
 var ErrClosed = errors.New("ingester closed")
 
-func (in *Ingester) enqueue(ctx context.Context, it *item) error {
+func (in *Ingester) enqueue(ctx context.Context, it item) error {
 	in.closeMu.RLock()
 	defer in.closeMu.RUnlock()
 	if in.closed {
@@ -231,6 +244,7 @@ func (in *Ingester) enqueue(ctx context.Context, it *item) error {
 	}
 	select {
 	case in.queue <- it:
+		in.signalGroup()
 		return nil
 	case <-ctx.Done():
 		return ctx.Err()
@@ -243,7 +257,7 @@ func (in *Ingester) Close() error {
 	in.closeMu.Lock()
 	if !in.closed {
 		in.closed = true
-		close(in.raw) // the decoder closes queue when raw is drained
+		close(in.queue) // the writer commits what is queued, then returns
 	}
 	in.closeMu.Unlock()
 	<-in.writerDone
@@ -261,14 +275,26 @@ const (
 
 // writer commits queued batches in groups: one bbolt transaction (one
 // fsync) for everything that arrived within groupLinger of the first.
+//
+// While it lingers the writer does not receive: a goroutine parked on the
+// queue is woken and scheduled for every message, CPU taken from the MQTT
+// client's goroutines. It sleeps instead, then takes what has arrived;
+// groupFull cuts the sleep short when a whole group is waiting.
 func (in *Ingester) writer() {
 	defer close(in.writerDone)
-	group := make([]*item, 0, maxGroup)
+	group := make([]item, 0, maxGroup)
 	linger := time.NewTimer(groupLinger)
 	linger.Stop()
 	for first := range in.queue {
 		group = append(group[:0], first)
-		linger.Reset(groupLinger)
+		if len(in.queue) < maxGroup-1 {
+			linger.Reset(groupLinger)
+			select {
+			case <-linger.C:
+			case <-in.groupFull:
+				linger.Stop()
+			}
+		}
 	fill:
 		for len(group) < maxGroup {
 			select {
@@ -277,22 +303,51 @@ func (in *Ingester) writer() {
 					break fill
 				}
 				group = append(group, it)
-			case <-linger.C:
+			default:
 				break fill
 			}
 		}
-		linger.Stop()
-		in.commit(group)
+		if group = in.decodeGroup(group); len(group) > 0 {
+			in.commit(group)
+		}
+		for i, it := range group {
+			// Nothing keeps a batch after its commit but a watcher
+			// (aggregates copy what they take): the next decode may
+			// reuse it.
+			if !it.shared {
+				it.batch.ReturnToVTPool()
+			}
+			group[i] = item{}
+		}
 	}
 }
 
-func (in *Ingester) commit(group []*item) {
+// decodeGroup decodes the items Submit queued and drops those that do not
+// decode (decode has counted and logged them). The group arrived within
+// one linger, so one clock reading serves as the receive time of all.
+func (in *Ingester) decodeGroup(group []item) []item {
+	ok := group[:0]
+	now := in.now()
+	for _, it := range group {
+		if it.batch == nil {
+			if in.decode(context.Background(), &it, it.payload, now) != nil {
+				continue
+			}
+			it.payload = nil
+		}
+		ok = append(ok, it)
+	}
+	clear(group[len(ok):]) // let dropped payloads go
+	return ok
+}
+
+func (in *Ingester) commit(group []item) {
 	err := in.commitGroup(group)
 	if err != nil && len(group) > 1 {
 		// One bad batch must not take the others down with it: retry each
 		// alone, so only the culprit is lost (and logged).
-		for _, it := range group {
-			in.commit([]*item{it})
+		for i := range group {
+			in.commit(group[i : i+1])
 		}
 		return
 	}
@@ -307,27 +362,31 @@ func (in *Ingester) commit(group []*item) {
 
 // commitGroup applies a group in one transaction and, when it commits,
 // counts and acknowledges every item.
-func (in *Ingester) commitGroup(group []*item) error {
-	dups := make([]bool, len(group))
+func (in *Ingester) commitGroup(group []item) error {
+	c := in.cache
+	now := in.now() // the whole group is stored at once
 	err := in.db.Update(func(tx *bolt.Tx) error {
-		c := newTxCache(tx)
-		for i, it := range group {
-			dup, err := in.apply(c, it.batch, it.group)
+		c.begin(tx, in.storeGen.Load())
+		for i := range group {
+			it := &group[i]
+			dup, err := in.apply(c, it.batch, it.group, now)
 			if err != nil {
 				return fmt.Errorf("batch %d of %s: %w", it.batch.Seq, it.batch.DeviceId, err)
 			}
-			dups[i] = dup
+			it.dup = dup
 		}
 		return c.flush()
 	})
 	if err != nil {
+		c.reset() // the records hold changes that were rolled back
 		return err
 	}
-	for i, it := range group {
-		if dups[i] {
+	for i := range group {
+		it := &group[i]
+		if it.dup {
 			in.stats.duplicates.Add(1)
 		} else {
-			in.counted(it.batch)
+			it.shared = in.counted(it.batch)
 		}
 		if it.done != nil {
 			it.done <- nil
@@ -336,17 +395,19 @@ func (in *Ingester) commitGroup(group []*item) error {
 	return nil
 }
 
-func (in *Ingester) counted(b *telemetryv1.Batch) {
+// counted counts a new batch and hands it to watchers, reporting whether
+// any took it.
+func (in *Ingester) counted(b *telemetryv1.Batch) (shared bool) {
 	in.stats.batches.Add(1)
 	in.stats.dropped.Add(b.DroppedBatches)
 	for _, w := range b.Models {
 		var errs uint64
-		for _, n := range w.Errors {
-			errs += n
+		for _, e := range w.Errors {
+			errs += e.Count
 		}
 		in.totals.add(w.Model, w.Version, w.Requests, errs)
 	}
-	in.broadcast(b)
+	return in.broadcast(b)
 }
 
 func (in *Ingester) reject(t, reason string, err error) error {
@@ -410,12 +471,11 @@ func (s *deviceState) MissingCount() uint64 {
 	return n
 }
 
-func (in *Ingester) apply(c *txCache, b *telemetryv1.Batch, group string) (dup bool, err error) {
+func (in *Ingester) apply(c *txCache, b *telemetryv1.Batch, group string, now time.Time) (dup bool, err error) {
 	st, err := c.state(b.DeviceId)
 	if err != nil {
 		return false, err
 	}
-	now := in.now()
 	if b.InstanceId != "" && st.InstanceID != "" && b.InstanceId != st.InstanceID {
 		// A reinstalled device: its sequence numbers start again.
 		st.MaxSeq, st.Missing, st.Resets = 0, nil, st.Resets+1
@@ -443,35 +503,34 @@ func (in *Ingester) apply(c *txCache, b *telemetryv1.Batch, group string) (dup b
 	if b.WindowEnd != nil && b.WindowEnd.IsValid() {
 		at = b.WindowEnd.AsTime()
 	}
-	for _, res := range []struct {
-		bucket []byte
-		step   time.Duration
-	}{{bucketMinute, time.Minute}, {bucketHour, time.Hour}} {
-		start := at.Truncate(res.step).Unix()
-		d, err := c.device(res.bucket, deviceKey(b.DeviceId, start))
+	for res := range resolutions {
+		start := at.Truncate(stepOf[res]).Unix()
+		d, err := c.device(res, b.DeviceId, start)
 		if err != nil {
 			return false, err
 		}
 		d.Start = start
 		d.Batches++
 		d.Dropped += b.DroppedBatches
-		if h := healthFrom(b.Health); h != nil {
-			d.Health = h
-		}
+		d.setHealth(b.Health)
 		for _, w := range b.Models {
 			d.model(w.Model, w.Version).merge(w)
-			keys := [][]byte{modelKey("m", w.Model, w.Version, start)}
-			if res.step == time.Hour {
-				keys = append(keys, groupKey(w.Model, w.Version, group, start))
+			a, err := c.model(res, w.Model, w.Version, start)
+			if err != nil {
+				return false, err
 			}
-			for _, k := range keys {
-				a, err := c.model(res.bucket, k)
-				if err != nil {
-					return false, err
-				}
-				a.Model, a.Version = w.Model, w.Version
-				a.merge(w)
+			a.Model, a.Version = w.Model, w.Version
+			a.merge(w)
+			if res != hour {
+				continue
 			}
+			// Drift compares device groups hour by hour.
+			g, err := c.group(res, w.Model, w.Version, group, start)
+			if err != nil {
+				return false, err
+			}
+			g.Model, g.Version = w.Model, w.Version
+			g.merge(w)
 		}
 	}
 	for _, w := range b.Models {
@@ -485,20 +544,28 @@ func (in *Ingester) apply(c *txCache, b *telemetryv1.Batch, group string) (dup b
 }
 
 // Keys end in a big-endian unix time so a prefix scan walks one series in
-// time order.
+// time order. They are appended to a caller's buffer: the writer builds
+// several per batch.
 func timeSuffix(prefix string, start int64) []byte {
-	k := make([]byte, len(prefix)+8)
-	copy(k, prefix)
-	binary.BigEndian.PutUint64(k[len(prefix):], uint64(start))
-	return k
+	return binary.BigEndian.AppendUint64([]byte(prefix), uint64(start))
 }
 
-func deviceKey(id string, start int64) []byte { return timeSuffix("d\x00"+id+"\x00", start) }
-
-func modelKey(kind, model, version string, start int64) []byte {
-	return timeSuffix(kind+"\x00"+model+"\x00"+version+"\x00", start)
+func appendDeviceKey(dst []byte, id string, start int64) []byte {
+	dst = append(append(append(dst, "d\x00"...), id...), 0)
+	return binary.BigEndian.AppendUint64(dst, uint64(start))
 }
 
-func groupKey(model, version, group string, start int64) []byte {
-	return timeSuffix("g\x00"+model+"\x00"+version+"\x00"+group+"\x00", start)
+func appendModelKey(dst []byte, kind, model, version string, start int64) []byte {
+	dst = append(append(dst, kind...), 0)
+	dst = append(append(dst, model...), 0)
+	dst = append(append(dst, version...), 0)
+	return binary.BigEndian.AppendUint64(dst, uint64(start))
+}
+
+func appendGroupKey(dst []byte, model, version, group string, start int64) []byte {
+	dst = append(append(dst, "g\x00"...), model...)
+	dst = append(append(dst, 0), version...)
+	dst = append(append(dst, 0), group...)
+	dst = append(dst, 0)
+	return binary.BigEndian.AppendUint64(dst, uint64(start))
 }

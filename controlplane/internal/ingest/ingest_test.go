@@ -49,9 +49,9 @@ func batch(dev string, seq uint64, at time.Time, n uint64, hist []uint64) *telem
 	return &telemetryv1.Batch{
 		DeviceId: dev, BootId: "b", Seq: seq, WindowEnd: timestamppb.New(at),
 		Models: []*telemetryv1.ModelWindow{{
-			Model: "m", Version: "1", Requests: n, Errors: map[string]uint64{"invoke": 1},
+			Model: "m", Version: "1", Requests: n, Errors: []*telemetryv1.ErrorCount{{Kind: "invoke", Count: 1}},
 			LatencyBoundsUs: []uint64{50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000, 2000000, 5000000, 10000000},
-			LatencyCounts:   lat, Top1: map[uint32]uint64{3: n},
+			LatencyCounts:   lat, Top1: []*telemetryv1.ClassCount{{Class: 3, Count: n}},
 			Inputs: []*telemetryv1.TensorSummary{{Name: "x", Count: n, Hist: hist}},
 		}},
 		Health: &telemetryv1.Health{CpuLoad1: 0.5},

@@ -19,13 +19,16 @@ func (in *Ingester) Watch() (<-chan *telemetryv1.Batch, func()) {
 	}
 }
 
-func (in *Ingester) broadcast(b *telemetryv1.Batch) {
+// broadcast offers b to every watcher and reports whether any took it.
+func (in *Ingester) broadcast(b *telemetryv1.Batch) (taken bool) {
 	in.liveMu.Lock()
 	defer in.liveMu.Unlock()
 	for ch := range in.live {
 		select {
 		case ch <- b:
+			taken = true
 		default:
 		}
 	}
+	return taken
 }

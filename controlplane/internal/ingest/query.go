@@ -196,6 +196,7 @@ func (in *Ingester) Sweep() (int, error) {
 	now := in.now()
 	removed := 0
 	err := in.db.Update(func(tx *bolt.Tx) error {
+		in.storeGen.Add(1) // the writer must not write deleted buckets back
 		for _, r := range []struct {
 			bucket []byte
 			keep   time.Duration

@@ -19,7 +19,11 @@ type Reference struct {
 	Uploaded bool      `json:"uploaded"`
 }
 
-func refKey(model, version string) []byte { return []byte(model + "\x00" + version) }
+func refKey(model, version string) []byte { return appendRefKey(nil, model, version) }
+
+func appendRefKey(dst []byte, model, version string) []byte {
+	return append(append(append(dst, model...), 0), version...)
+}
 
 // updateReference adds a window to a version's reference while its
 // adoption period lasts.
@@ -45,7 +49,10 @@ func (in *Ingester) SetReference(model, version string, hist []uint64) error {
 	if err != nil {
 		return err
 	}
-	return in.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketRef).Put(refKey(model, version), v) })
+	return in.db.Update(func(tx *bolt.Tx) error {
+		in.storeGen.Add(1) // the writer's cached reference is stale
+		return tx.Bucket(bucketRef).Put(refKey(model, version), v)
+	})
 }
 
 func (in *Ingester) reference(tx *bolt.Tx, model, version string) (Reference, bool) {

@@ -67,9 +67,9 @@ func testTelemetry(t *testing.T, b backend) {
 		counts := make([]uint64, 18)
 		counts[4] = 10
 		return &telemetryv1.Batch{DeviceId: "cam-1", BootId: "boot", Seq: seq, WindowEnd: timestamppb.New(now),
-			Models: []*telemetryv1.ModelWindow{{Model: "person", Version: "1", Requests: 10, Errors: map[string]uint64{"bad_request": 1},
+			Models: []*telemetryv1.ModelWindow{{Model: "person", Version: "1", Requests: 10, Errors: []*telemetryv1.ErrorCount{{Kind: "bad_request", Count: 1}},
 				LatencyBoundsUs: []uint64{50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000, 200000, 500000, 1000000, 2000000, 5000000, 10000000},
-				LatencyCounts:   counts, Top1: map[uint32]uint64{2: 9}}}}
+				LatencyCounts:   counts, Top1: []*telemetryv1.ClassCount{{Class: 2, Count: 9}}}}}
 	}
 
 	// Stream first, so the batches below show up live.
