@@ -75,6 +75,17 @@ smoke: cross fma-guard ## run the arm64/armv7/armv6 agents and the engine's gold
 	  CGO_ENABLED=0 GOOS=linux GOARCH=$$arch GOARM=$$arm go test -c -o $(CACHE)/tflite-$$arch.test ./tflite; \
 	  (cd tflite && $$q $(CACHE)/tflite-$$arch.test -test.run 'TestGolden$$' -test.count 1); \
 	done
+	@# arm64 has three kernel paths: SDOT (CPUs with dot-product, as qemu's
+	@# "max"), NEON (a Cortex-A53 has no dot-product) and portable Go. The
+	@# kernel tests run on each, EDGEFLEET_TFLITE_EXPECT_SDOT failing them if
+	@# the CPU model did not select the intended path; the goldens run on the
+	@# other two as well.
+	CGO_ENABLED=0 GOOS=linux GOARCH=arm64 go test -c -o $(CACHE)/kernel-arm64.test ./tflite/internal/kernel
+	cd tflite/internal/kernel && EDGEFLEET_TFLITE_EXPECT_SDOT=1 qemu-aarch64 -cpu max $(CACHE)/kernel-arm64.test -test.count 1
+	cd tflite/internal/kernel && EDGEFLEET_TFLITE_EXPECT_SDOT=0 qemu-aarch64 -cpu cortex-a53 $(CACHE)/kernel-arm64.test -test.count 1
+	cd tflite/internal/kernel && EDGEFLEET_TFLITE_NOSIMD=1 qemu-aarch64 -cpu max $(CACHE)/kernel-arm64.test -test.count 1
+	cd tflite && qemu-aarch64 -cpu cortex-a53 $(CACHE)/tflite-arm64.test -test.run 'TestGolden$$' -test.count 1
+	cd tflite && EDGEFLEET_TFLITE_NOSIMD=1 qemu-aarch64 -cpu max $(CACHE)/tflite-arm64.test -test.run 'TestGolden$$' -test.count 1
 
 .PHONY: test
 test: deps ## install deps, run every module's tests, then the qemu smoke test
