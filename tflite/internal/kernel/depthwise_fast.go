@@ -132,6 +132,7 @@ func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 	if isUnsigned[T]() {
 		o.rc.unsigned = 1
 	}
+	o.rc.setShifts(o.blocks)
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
 		o.setBias(ref.bias.Int32())
 	} else {

@@ -230,6 +230,7 @@ func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
 		e.rc.unsigned = 1
 	}
 	e.blocks = newRQBlocks(e.rq, nil)
+	e.rc.setShifts(e.blocks)
 	if p.sdot {
 		e.fold = make([]int32, p.n)
 		for c, s := range p.wsum {

@@ -67,6 +67,25 @@ const rqBlockSize = uintptr(unsafe.Sizeof(rqBlock{}))
 type rqConsts struct {
 	outOff, actMin, actMax int32
 	unsigned               int32 // 1 for uint8 outputs
+	// noLeft is 1 when no channel shifts left (see setShifts): the
+	// requantizer then skips that step. 0, the zero value, is always
+	// correct.
+	noLeft int32
+}
+
+// setShifts records whether any channel of blocks shifts left, so the
+// requantizer can skip that step when none does (multipliers below one,
+// nearly every convolution).
+func (c *rqConsts) setShifts(blocks []rqBlock) {
+	c.noLeft = 1
+	for i := range blocks {
+		for _, l := range blocks[i].left {
+			if l != 0 {
+				c.noLeft = 0
+				return
+			}
+		}
+	}
 }
 
 // newRQBlocks builds the blocks for every group of 16 channels.

@@ -9,24 +9,28 @@
 //   out = clamp(r + outOff, actMin, actMax)
 // Block layout (rqBlock): bias, left, multiplier, right, mask, half,
 // multOdd — each [16]int32 at offsets 0, 64, 128, 192, 256, 320, 384.
-// Consts (rqConsts): outOff, actMin, actMax, unsigned at 0, 4, 8, 12.
+// Consts (rqConsts): outOff, actMin, actMax, unsigned, noLeft at 0, 4,
+// 8, 12, 16.
 
 DATA rqnudge<>+0(SB)/8, $0x40000000
 GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
 
 // REQ8 requantizes the 8 sums at (SI)+off with the block's lanes at
-// (BX)+off into Y0. Clobbers Y1-Y4; Y11 must be zero. Zen-class cores
-// run every shift on one pipe, so the high multiply doubles with VPADDQ
-// and moves dwords with VPSHUFD instead of shifting:
+// (BX)+off into Y0 as int32 r + outOff (wrapping like TFLite's int32
+// addition), before the clamp. Clobbers
+// Y2-Y4; Y11 must be zero. SHIFT is the left-shift step, left out when
+// no channel of the op has a left shift (multipliers below one, nearly
+// every conv). Zen-class cores run every vector shift on one pipe, so
+// the high multiply doubles with VPADDQ and moves dwords with VPSHUFD
+// instead of shifting:
 //   e, o = x·m (+ nudge) for even and odd lanes (64-bit, VPMULDQ)
 //   e+e, o+o hold (x·m + 2^30) >> 31 in their high dwords
 // and the rounding compares (s & mask) − (s < 0) > half, the same test
 // as (s & mask) > half + (s < 0).
-#define REQ8(off) \
+#define REQ8(off, SHIFT) \
 	VMOVDQU     off(SI), Y0          \
 	VPADDD      off(BX), Y0, Y0      \
-	VMOVDQU     64+off(BX), Y1       \
-	VPSLLVD     Y1, Y0, Y0           \
+	SHIFT(off)                       \
 	VPMULDQ     128+off(BX), Y0, Y2  \
 	VPSHUFD     $0xF5, Y0, Y3        \
 	VPMULDQ     384+off(BX), Y3, Y3  \
@@ -36,16 +40,36 @@ GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
 	VPADDQ      Y3, Y3, Y3           \
 	VPSHUFD     $0xF5, Y2, Y2        \
 	VPBLENDD    $0xAA, Y3, Y2, Y0    \
-	VMOVDQU     192+off(BX), Y1      \
-	VPSRAVD     Y1, Y0, Y2           \
+	VPSRAVD     192+off(BX), Y0, Y2  \
 	VPAND       256+off(BX), Y0, Y3  \
 	VPCMPGTD    Y0, Y11, Y4          \
 	VPADDD      Y4, Y3, Y3           \
 	VPCMPGTD    320+off(BX), Y3, Y3  \
 	VPSUBD      Y3, Y2, Y0           \
-	VPADDD      Y14, Y0, Y0          \
-	VPMAXSD     Y13, Y0, Y0          \
-	VPMINSD     Y12, Y0, Y0
+	VPADDD      Y14, Y0, Y0
+
+#define LEFT(off) VPSLLVD 64+off(BX), Y0, Y0
+#define NOLEFT(off)
+
+// ROW requantizes one row of 16 and stores its bytes at (DI). The
+// saturating packs keep every value's side of the 8-bit range, so the
+// clamp can run on 16 bytes at once after them, equal to clamping each
+// int32 first as TFLite does (the activation range lies within the
+// type's).
+#define ROW(SHIFT, MAX, MIN, PACK) \
+	REQ8(0, SHIFT)                    \
+	VMOVDQA      Y0, Y6               \
+	REQ8(32, SHIFT)                   \
+	VPACKSSDW    Y0, Y6, Y6           \
+	VPERMQ       $0xD8, Y6, Y6        \
+	VEXTRACTI128 $1, Y6, X7           \
+	PACK         X7, X6, X6           \
+	MAX          X13, X6, X6          \
+	MIN          X12, X6, X6          \
+	VMOVDQU      X6, (DI)             \
+	ADDQ         $64, SI              \
+	ADDQ         R9, BX               \
+	ADDQ         DX, DI
 
 // Row r uses block blk + r·blkStride bytes: 0 for rows of one channel
 // block (GEMM tiles), sizeof(rqBlock) for consecutive blocks of one pixel.
@@ -61,36 +85,44 @@ TEXT ·requant16(SB), NOSPLIT, $0-56
 	MOVQ c+48(FP), AX
 	VPBROADCASTQ rqnudge<>(SB), Y15
 	VPBROADCASTD 0(AX), Y14
-	VPBROADCASTD 4(AX), Y13
-	VPBROADCASTD 8(AX), Y12
+	VPBROADCASTB 4(AX), X13
+	VPBROADCASTB 8(AX), X12
 	VPXOR        Y11, Y11, Y11
-	MOVL 12(AX), R8
 	TESTQ CX, CX
 	JZ    done
+	MOVL  16(AX), R10
+	MOVL  12(AX), R8
+	TESTL R8, R8
+	JNZ   unsigned
+	TESTL R10, R10
+	JZ    sleft
 
-row:
-	REQ8(0)
-	VMOVDQA Y0, Y6
-	REQ8(32)
-	// Y6 = channels 0-7, Y0 = 8-15, all within the output type's range.
-	VPACKSSDW   Y0, Y6, Y6           // words 0-3, 8-11 | 4-7, 12-15
-	VPERMQ      $0xD8, Y6, Y6        // words 0-15 in order
-	VEXTRACTI128 $1, Y6, X7
-	TESTL       R8, R8
-	JNZ         unsigned
-	VPACKSSWB   X7, X6, X6
-	JMP         put
+snoleft:
+	ROW(NOLEFT, VPMAXSB, VPMINSB, VPACKSSWB)
+	DECQ CX
+	JNZ  snoleft
+	JMP  done
+
+sleft:
+	ROW(LEFT, VPMAXSB, VPMINSB, VPACKSSWB)
+	DECQ CX
+	JNZ  sleft
+	JMP  done
 
 unsigned:
-	VPACKUSWB   X7, X6, X6
+	TESTL R10, R10
+	JZ    uleft
 
-put:
-	VMOVDQU X6, (DI)
-	ADDQ    $64, SI
-	ADDQ    R9, BX
-	ADDQ    DX, DI
-	DECQ    CX
-	JNZ     row
+unoleft:
+	ROW(NOLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
+	DECQ CX
+	JNZ  unoleft
+	JMP  done
+
+uleft:
+	ROW(LEFT, VPMAXUB, VPMINUB, VPACKUSWB)
+	DECQ CX
+	JNZ  uleft
 
 done:
 	VZEROUPPER

@@ -34,6 +34,7 @@ func TestRequant16MatchesScalar(t *testing.T) {
 			c.actMax -= int32(r.IntN(60))
 		}
 		blocks := newRQBlocks(rq, bias)
+		c.setShifts(blocks)
 		const rows = 3
 		acc := make([]int32, rows*16)
 		for i := range acc {
@@ -81,6 +82,7 @@ func BenchmarkRequant16(b *testing.B) {
 	}
 	blocks := newRQBlocks(rq, make([]int32, 16))
 	c := rqConsts{outOff: -3, actMin: -128, actMax: 127}
+	c.setShifts(blocks)
 	var acc [64]int32
 	for i := range acc {
 		acc[i] = int32(i*7919) - 200000
