@@ -139,7 +139,12 @@ func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose) {
 	readRows := rowStride < innerStride
 	for o := 0; o < n; o += rows * inner {
 		block := dst[o : o+rows*inner]
-		if readRows {
+		if readRows && rowStride == 1 && inner >= 2 && inner <= 4 {
+			// Channels to last (NCHW → NHWC) with an image's 2-4
+			// channels: one sequential run per channel, written
+			// interleaved.
+			interleave(block, src[base:], innerStride, inner)
+		} else if readRows {
 			for i := 0; i < inner; i++ {
 				s := base + i*innerStride
 				for r := i; r < len(block); r += inner {
@@ -165,6 +170,32 @@ func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose) {
 			}
 			base -= idx[d] * t.strides[d]
 			idx[d] = 0
+		}
+	}
+}
+
+// interleave fills block (rows × n values, n = 2, 3 or 4) with
+// block[r·n+i] = src[i·stride+r]: n planes merged pixel by pixel.
+func interleave[T uint8 | uint16 | uint32 | uint64](block, src []T, stride, n int) {
+	rows := len(block) / n
+	s0, s1 := src[:rows], src[stride:][:rows]
+	switch n {
+	case 2:
+		for r := range s0 {
+			o := block[2*r : 2*r+2 : 2*r+2]
+			o[0], o[1] = s0[r], s1[r]
+		}
+	case 3:
+		s2 := src[2*stride:][:rows]
+		for r := range s0 {
+			o := block[3*r : 3*r+3 : 3*r+3]
+			o[0], o[1], o[2] = s0[r], s1[r], s2[r]
+		}
+	case 4:
+		s2, s3 := src[2*stride:][:rows], src[3*stride:][:rows]
+		for r := range s0 {
+			o := block[4*r : 4*r+4 : 4*r+4]
+			o[0], o[1], o[2], o[3] = s0[r], s1[r], s2[r], s3[r]
 		}
 	}
 }

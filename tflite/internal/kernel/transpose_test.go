@@ -71,6 +71,12 @@ func TestTransposeRanksAndSizes(t *testing.T) {
 		{"4-D int64", tensor.Int64, []int{2, 3, 4, 2}, []int{3, 1, 0, 2}},
 		{"identity float", tensor.Float32, []int{3, 4}, []int{0, 1}},
 		{"1-D", tensor.Int32, []int{5}, []int{0}},
+		// Channels to last (NCHW → NHWC) with 2, 3 and 4 channels, and
+		// one where the rows are not contiguous in the input.
+		{"NCHW 2 int8", tensor.Int8, []int{2, 2, 3, 5}, []int{0, 2, 3, 1}},
+		{"NCHW 3 uint8", tensor.Uint8, []int{1, 3, 4, 6}, []int{0, 2, 3, 1}},
+		{"NCHW 4 float", tensor.Float32, []int{2, 4, 3, 3}, []int{0, 2, 3, 1}},
+		{"CHW to WHC", tensor.Int8, []int{3, 4, 5}, []int{2, 1, 0}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
