@@ -7,6 +7,7 @@ import (
 	flatbuffers "github.com/google/flatbuffers/go"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -70,13 +71,13 @@ func newAddSub(n *Node, act schema.ActivationFunctionType, sub bool) (Op, error)
 		if err != nil {
 			return nil, err
 		}
-		return &addSubQuant[int8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[int8](n, p, sub)}, nil
+		return &addSubQuant[int8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[int8](n, p, sub), pool: n.Pool}, nil
 	case tensor.Uint8:
 		p, err := newAddSubParams(n, a, b, out, act)
 		if err != nil {
 			return nil, err
 		}
-		return &addSubQuant[uint8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[uint8](n, p, sub)}, nil
+		return &addSubQuant[uint8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[uint8](n, p, sub), pool: n.Pool}, nil
 	}
 	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", a.Name, a.Type)
 }
@@ -222,18 +223,22 @@ type addSubQuant[T ewQuant] struct {
 	p         addSubParams
 	sub       bool
 	table     *addSubTable // nil: compute each element with p.apply
+	pool      *parallel.Pool
+
+	x, y, o []T // bound by Eval for RunParts
 }
+
+// addSubChunk is the number of elements per part of a table ADD split
+// across the pool: large enough that a part outweighs handing it out.
+const addSubChunk = 16 << 10
 
 // Eval computes the output.
 func (k *addSubQuant[T]) Eval() error {
 	x, y, o := ewElems[T](k.a), ewElems[T](k.b), ewElems[T](k.out)
 	if t := k.table; t != nil {
 		if k.bc.same {
-			y = y[:len(o)]
-			x = x[:len(o)]
-			for i := range o {
-				o[i] = T(t[uint16(uint8(x[i]))<<8|uint16(uint8(y[i]))])
-			}
+			k.x, k.y, k.o = x[:len(o)], y[:len(o)], o
+			k.pool.Run(k, (len(o)+addSubChunk-1)/addSubChunk)
 			return nil
 		}
 		k.bc.each(func(oi, i, j int) {
@@ -251,6 +256,19 @@ func (k *addSubQuant[T]) Eval() error {
 		o[oi] = T(k.p.apply(int32(x[i]), int32(y[j]), k.sub))
 	})
 	return nil
+}
+
+// RunParts looks up parts [lo, hi) of addSubChunk elements (table path,
+// equal shapes).
+func (k *addSubQuant[T]) RunParts(_, lo, hi int) {
+	t := k.table
+	end := min(hi*addSubChunk, len(k.o))
+	x, y, o := k.x[lo*addSubChunk:end], k.y[lo*addSubChunk:end], k.o[lo*addSubChunk:end]
+	y = y[:len(o)]
+	x = x[:len(o)]
+	for i := range o {
+		o[i] = T(t[uint16(uint8(x[i]))<<8|uint16(uint8(y[i]))])
+	}
 }
 
 // addSubFloat is ADD or SUB on float32 tensors.

@@ -1,11 +1,14 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	flatbuffers "github.com/google/flatbuffers/go"
 
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -162,5 +165,32 @@ func TestAddOptionsParse(t *testing.T) {
 	opts, err := parseAddOptions(n.Op)
 	if err != nil || opts.Activation != ewActRelu6 {
 		t.Errorf("parseAddOptions = %+v, %v; want RELU6", opts, err)
+	}
+}
+
+// TestAddTableSplitAcrossPool runs a table ADD big enough for several
+// parts on a 3-worker pool and compares it with the single-goroutine run.
+func TestAddTableSplitAcrossPool(t *testing.T) {
+	pool := parallel.New(3)
+	defer pool.Close()
+	r := rand.New(rand.NewPCG(6, 6))
+	shape := []int{1, 70, 70, 24} // 117 600 elements: 8 parts
+	a, b := ewTensor("a", tensor.Int8, 0.03, -3, shape...), ewTensor("b", tensor.Int8, 0.02, 5, shape...)
+	for i := range a.Data {
+		a.Data[i], b.Data[i] = byte(r.Uint32()), byte(r.Uint32())
+	}
+	run := func(p *parallel.Pool) []byte {
+		out := ewTensor("out", tensor.Int8, 0.04, -1, shape...)
+		op, err := newAdd(&Node{Code: schema.BuiltinOperatorADD, Inputs: []*tensor.Tensor{a, b}, Outputs: []*tensor.Tensor{out}, Pool: p}, AddOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := op.Eval(); err != nil {
+			t.Fatal(err)
+		}
+		return out.Data
+	}
+	if !bytes.Equal(run(pool), run(nil)) {
+		t.Fatal("pooled table ADD differs from the single-goroutine run")
 	}
 }
