@@ -46,3 +46,39 @@ func TestStoreFloatTileMatchesRows(t *testing.T) {
 		}
 	}
 }
+
+// TestDotF32Half4MatchesFull checks the float half-width tile against the
+// 16-channel kernel bit for bit on lanes 0-7, lanes 8-15 untouched.
+func TestDotF32Half4MatchesFull(t *testing.T) {
+	if !cpu.X86.HasAVX2 {
+		t.Skip("no AVX2")
+	}
+	r := rand.New(rand.NewPCG(12, 3))
+	for _, k := range []int{0, 1, 3, 75, 301} {
+		lda := k + r.IntN(3)
+		a := make([]float32, 4*lda+1)
+		for i := range a {
+			a[i] = float32(r.NormFloat64())
+		}
+		w := make([]float32, k*simdGroup+1)
+		for i := range w {
+			w[i] = float32(r.NormFloat64())
+		}
+		var full, half [4 * simdGroup]float32
+		for i := range half {
+			half[i] = float32(i) + 0.5
+		}
+		sentinel := half
+		dotF32x4x16(&a[0], uintptr(4*lda), &w[0], k, &full)
+		dotF32Half4(&a[0], uintptr(4*lda), &w[0], k, &half)
+		for i := range half {
+			want := full[i]
+			if i%simdGroup >= simdGroup/2 {
+				want = sentinel[i]
+			}
+			if math.Float32bits(half[i]) != math.Float32bits(want) {
+				t.Fatalf("k=%d lane %d: got %v, want %v", k, i, half[i], want)
+			}
+		}
+	}
+}

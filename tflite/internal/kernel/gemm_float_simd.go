@@ -20,9 +20,14 @@ func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *float
 	for g := gLo; g < gHi; g++ {
 		b := p.w16[g*k*simdGroup : (g+1)*k*simdGroup]
 		c0 := g * simdGroup
+		// A last block with 8 live channels or fewer takes the
+		// half-width kernel where there is one.
+		half := n-c0 <= simdGroup/2
 		r := 0
 		for ; r+4 <= rows; r += 4 {
-			dotF32x4x16(&a[r*k], uintptr(4*k), &b[0], k, &acc)
+			if !half || !dotF32Half4(&a[r*k], uintptr(4*k), &b[0], k, &acc) {
+				dotF32x4x16(&a[r*k], uintptr(4*k), &b[0], k, &acc)
+			}
 			storeFloatTile(e, &acc, 4, c0, out[r*n:], n)
 		}
 		for ; r < rows; r++ {
