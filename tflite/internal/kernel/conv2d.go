@@ -87,6 +87,10 @@ func newConv2D(n *Node, opts Conv2DOptions) (Op, error) {
 			return nil, err
 		}
 		ref := &conv2DFloat{n: n, g: g, in: in, filter: filter, bias: bias, out: out, actMin: lo, actMax: hi}
+		k := g.filterH * g.filterW * g.inC
+		// No padded image: padding taps are written as zeros per patch.
+		ref.patches = &convRows[float32, float32]{g: &ref.g, k: k, lda: k, widen: floatCopy}
+		ref.patch = make([]float32, k)
 		if fast := newConv2DFloatGemm(ref); fast != nil {
 			return fast, nil
 		}
@@ -194,6 +198,7 @@ type conv2DFloat struct {
 	g                     convGeometry
 	in, filter, bias, out *tensor.Tensor
 	actMin, actMax        float32
+	patches               *convRows[float32, float32]
 	patch                 []float32 // one pixel's im2col row
 }
 
@@ -215,11 +220,9 @@ func (o *conv2DFloat) Eval() error {
 	k := g.filterH * g.filterW * g.inC
 	pixels := g.batches * g.outH * g.outW
 	order := newFloatSumOrder(g.outC, pixels, k)
-	if len(o.patch) != k {
-		o.patch = make([]float32, k)
-	}
+	o.patches.bind(in)
 	for j := 0; j < pixels; j++ {
-		convIm2col(g, o.patch, k, in, j, 1, 0, floatCopy)
+		o.patches.im2col(o.patch, j, 1)
 		row := out[j*g.outC : (j+1)*g.outC]
 		for oc := range row {
 			acc := order.sum(oc, j, filter[oc*k:(oc+1)*k], o.patch)

@@ -329,49 +329,6 @@ func (pi *paddedInput[D]) at(b, y, x, channels int) int {
 	return ((b*pi.h+y+pi.top)*pi.w + x + pi.left) * channels
 }
 
-// convIm2col (float32; convRows.im2col is its quantized twin) unrolls
-// rows output pixels starting at pixel m0 into rows of
-// filterH·filterW·inC values, tap-major (filter row, filter column,
-// channel — the filter's own layout). widen converts one run of input
-// channels, adding off; taps outside the input are the zero value, which
-// equals TFLite skipping them (quantized: the offset input zero point is
-// 0; float: adding 0·w leaves a sum unchanged).
-// Rows are lda apart; values past k in a row are zeroed.
-func convIm2col[S, D any](g *convGeometry, dst []D, lda int, in []S, m0, rows int, off D, widen func([]D, []S, D)) {
-	plane := g.outH * g.outW
-	rowLen := g.filterW * g.inC
-	k := g.filterH * rowLen
-	for r := 0; r < rows; r++ {
-		m := m0 + r
-		b, rem := m/plane, m%plane
-		oy, ox := rem/g.outW, rem%g.outW
-		iy0, ix0 := oy*g.strideH-g.padH, ox*g.strideW-g.padW
-		taps, cols := g.rowTaps[oy], g.colTaps[ox]
-		row := dst[r*lda : r*lda+k]
-		clear(dst[r*lda+k : (r+1)*lda])
-		for fy := 0; fy < g.filterH; fy++ {
-			d := row[fy*rowLen : (fy+1)*rowLen]
-			if fy < taps.lo || fy >= taps.hi {
-				clear(d)
-				continue
-			}
-			base := (b*g.inH + iy0 + fy*g.dilationH) * g.inW
-			clear(d[:cols.lo*g.inC])
-			clear(d[cols.hi*g.inC:])
-			if g.dilationW == 1 {
-				// In-bounds taps of one filter row are contiguous input.
-				src := in[(base+ix0+cols.lo)*g.inC : (base+ix0+cols.hi)*g.inC]
-				widen(d[cols.lo*g.inC:cols.hi*g.inC], src, off)
-				continue
-			}
-			for fx := cols.lo; fx < cols.hi; fx++ {
-				p := base + ix0 + fx*g.dilationW
-				widen(d[fx*g.inC:(fx+1)*g.inC], in[p*g.inC:(p+1)*g.inC], off)
-			}
-		}
-	}
-}
-
 // convWiden stores src + off as int16 into dst (same length).
 func convWiden[T quantElem](dst []int16, src []T, off int16) {
 	dst = dst[:len(src)]

@@ -14,23 +14,28 @@ func clampF32x8(dst, x *float32, blocks int, lo, hi float32)
 // addClampF32SIMD does the first multiple of 8 elements of addClampF32s
 // and returns how many it did; x and y are at least as long as dst.
 func addClampF32SIMD(dst, x, y []float32, lo, hi float32) int {
-	blocks := len(dst) / 8
-	if blocks == 0 {
-		return 0
-	}
-	_, _ = x[blocks*8-1], y[blocks*8-1]
-	addClampF32x8(&dst[0], &x[0], &y[0], blocks, lo, hi)
-	return blocks * 8
+	return binClampF32SIMD(dst, x, y, lo, hi, false)
 }
 
 // subClampF32SIMD is addClampF32SIMD for x − y.
 func subClampF32SIMD(dst, x, y []float32, lo, hi float32) int {
+	return binClampF32SIMD(dst, x, y, lo, hi, true)
+}
+
+// binClampF32SIMD checks the bounds once and runs the add or subtract
+// kernel on the whole blocks of 8. (Direct calls, not a func value, keep
+// the //go:noescape promise, so stack arrays passed in stay there.)
+func binClampF32SIMD(dst, x, y []float32, lo, hi float32, sub bool) int {
 	blocks := len(dst) / 8
 	if blocks == 0 {
 		return 0
 	}
 	_, _ = x[blocks*8-1], y[blocks*8-1]
-	subClampF32x8(&dst[0], &x[0], &y[0], blocks, lo, hi)
+	if sub {
+		subClampF32x8(&dst[0], &x[0], &y[0], blocks, lo, hi)
+	} else {
+		addClampF32x8(&dst[0], &x[0], &y[0], blocks, lo, hi)
+	}
 	return blocks * 8
 }
 
@@ -83,16 +88,11 @@ func maxIntoIntSIMD[T int8 | uint8](dst, src []T) int {
 //go:noescape
 func storeTileF32(out *float32, ldo uintptr, acc *float32, rows int, bias *float32, lo, hi float32)
 
-// storeFloatTile writes rows rows of a 16-channel float GEMM tile (acc,
-// 16 values a row) to out at channel c0, n channels a row, through e.
-func storeFloatTile(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) {
-	if e.simd && c0+simdGroup <= n {
-		_ = out[(rows-1)*n+c0+simdGroup-1]
-		_ = e.bias[c0+simdGroup-1]
-		storeTileF32(&out[c0], uintptr(4*n), &acc[0], rows, &e.bias[c0], e.actMin, e.actMax)
-		return
-	}
-	for i := 0; i < rows; i++ {
-		e.storeRow(out[i*n:(i+1)*n], c0, acc[i*simdGroup:(i+1)*simdGroup])
-	}
+// storeFloatTileSIMD stores a full 16-channel float tile with the AVX2
+// epilogue and reports that it did.
+func storeFloatTileSIMD(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) bool {
+	_ = out[(rows-1)*n+c0+simdGroup-1]
+	_ = e.bias[c0+simdGroup-1]
+	storeTileF32(&out[c0], uintptr(4*n), &acc[0], rows, &e.bias[c0], e.actMin, e.actMax)
+	return true
 }

@@ -7,51 +7,36 @@
 // likewise min(hi, m) is (hi < m ? hi : m). Go assembly lists sources
 // right to left: VMAXPS Yv, Ylo, Yd is Intel's vmaxps yd, ylo, yv.
 
+// BINCLAMP is the body of addClampF32x8 and subClampF32x8: dst = clamp(x
+// OP y), 8 lanes a step.
+#define BINCLAMP(OP, loop) \
+	MOVQ         dst+0(FP), DI  \
+	MOVQ         x+8(FP), SI    \
+	MOVQ         y+16(FP), DX   \
+	MOVQ         blocks+24(FP), CX \
+	VBROADCASTSS lo+32(FP), Y14 \
+	VBROADCASTSS hi+36(FP), Y15 \
+loop:                               \
+	VMOVUPS (SI), Y0            \
+	OP      (DX), Y0, Y0        \
+	VMAXPS  Y0, Y14, Y0         \
+	VMINPS  Y0, Y15, Y0         \
+	VMOVUPS Y0, (DI)            \
+	ADDQ    $32, SI             \
+	ADDQ    $32, DX             \
+	ADDQ    $32, DI             \
+	DECQ    CX                  \
+	JNZ     loop                \
+	VZEROUPPER                  \
+	RET
+
 // func addClampF32x8(dst, x, y *float32, blocks int, lo, hi float32)
 TEXT ·addClampF32x8(SB), NOSPLIT, $0-40
-	MOVQ         dst+0(FP), DI
-	MOVQ         x+8(FP), SI
-	MOVQ         y+16(FP), DX
-	MOVQ         blocks+24(FP), CX
-	VBROADCASTSS lo+32(FP), Y14
-	VBROADCASTSS hi+36(FP), Y15
-
-addloop:
-	VMOVUPS (SI), Y0
-	VADDPS  (DX), Y0, Y0
-	VMAXPS  Y0, Y14, Y0
-	VMINPS  Y0, Y15, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     addloop
-	VZEROUPPER
-	RET
+	BINCLAMP(VADDPS, addloop)
 
 // func subClampF32x8(dst, x, y *float32, blocks int, lo, hi float32)
 TEXT ·subClampF32x8(SB), NOSPLIT, $0-40
-	MOVQ         dst+0(FP), DI
-	MOVQ         x+8(FP), SI
-	MOVQ         y+16(FP), DX
-	MOVQ         blocks+24(FP), CX
-	VBROADCASTSS lo+32(FP), Y14
-	VBROADCASTSS hi+36(FP), Y15
-
-subloop:
-	VMOVUPS (SI), Y0
-	VSUBPS  (DX), Y0, Y0
-	VMAXPS  Y0, Y14, Y0
-	VMINPS  Y0, Y15, Y0
-	VMOVUPS Y0, (DI)
-	ADDQ    $32, SI
-	ADDQ    $32, DX
-	ADDQ    $32, DI
-	DECQ    CX
-	JNZ     subloop
-	VZEROUPPER
-	RET
+	BINCLAMP(VSUBPS, subloop)
 
 // func clampF32x8(dst, x *float32, blocks int, lo, hi float32)
 TEXT ·clampF32x8(SB), NOSPLIT, $0-32

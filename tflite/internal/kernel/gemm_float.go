@@ -268,5 +268,5 @@ func gemmFloatPacked(a []float32, rows int, p *packedFloat, gLo, gHi int, e *flo
 	}
 }
 
-// floatCopy is convIm2col's widen for float32: a plain copy.
+// floatCopy is convRows' widen for float32: a plain copy.
 func floatCopy(dst, src []float32, _ float32) { copy(dst, src) }

@@ -1,11 +1,9 @@
 package kernel
 
-// storeFloatTile writes rows rows of a 16-channel float GEMM tile (acc,
-// 16 values a row) to out at channel c0, n channels a row, through e.
-func storeFloatTile(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) {
-	for i := 0; i < rows; i++ {
-		e.storeRow(out[i*n:(i+1)*n], c0, acc[i*simdGroup:(i+1)*simdGroup])
-	}
+// storeFloatTileSIMD has no NEON form yet: storeFloatTile stores row by
+// row.
+func storeFloatTileSIMD(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) bool {
+	return false
 }
 
 // dotF32Half4 has no NEON form yet: the full 16-channel kernel runs.

@@ -36,3 +36,14 @@ func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *float
 		}
 	}
 }
+
+// storeFloatTile writes rows rows of a 16-channel float GEMM tile (acc,
+// 16 values a row) to out at channel c0, n channels a row, through e.
+func storeFloatTile(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) {
+	if e.simd && c0+simdGroup <= n && storeFloatTileSIMD(e, acc, rows, c0, out, n) {
+		return
+	}
+	for i := 0; i < rows; i++ {
+		e.storeRow(out[i*n:(i+1)*n], c0, acc[i*simdGroup:(i+1)*simdGroup])
+	}
+}
