@@ -126,17 +126,26 @@ func (o *floatSumOrder) sum(i, j int, w, x []float32) float32 {
 
 // gemvDotFloat is one row of Eigen's row-major matrix·vector product.
 func gemvDotFloat(w, x []float32) float32 {
-	var l0, l1, l2, l3 float32
-	k := 0
+	l, k := laneSums(w, x)
+	return tailDot((l[0]+l[2])+(l[1]+l[3]), w[k:], x[k:])
+}
+
+// laneSums adds products k = 0, 1, 2, 3 mod 4 into four lanes over the
+// first ⌊K/4⌋·4 terms and returns them with that count.
+func laneSums(w, x []float32) (l [4]float32, k int) {
 	for ; k+4 <= len(x); k += 4 {
-		l0 += float32(w[k] * x[k])
-		l1 += float32(w[k+1] * x[k+1])
-		l2 += float32(w[k+2] * x[k+2])
-		l3 += float32(w[k+3] * x[k+3])
+		l[0] += float32(w[k] * x[k])
+		l[1] += float32(w[k+1] * x[k+1])
+		l[2] += float32(w[k+2] * x[k+2])
+		l[3] += float32(w[k+3] * x[k+3])
 	}
-	s := (l0 + l2) + (l1 + l3)
-	for ; k < len(x); k++ {
-		s += float32(w[k] * x[k])
+	return l, k
+}
+
+// tailDot adds the remaining products to s in order.
+func tailDot(s float32, w, x []float32) float32 {
+	for k, v := range x {
+		s += float32(v * w[k])
 	}
 	return s
 }
@@ -150,27 +159,12 @@ func splitDotFloat(w, x []float32) float32 {
 		even += float32(w[k] * x[k])
 		odd += float32(w[k+1] * x[k+1])
 	}
-	s := even + odd
-	for k := peeled; k < len(x); k++ {
-		s += float32(w[k] * x[k])
-	}
-	return s
+	return tailDot(even+odd, w[peeled:], x[peeled:])
 }
 
 // lanesDotFloat is Eigen's kernel for the rows left after the packets:
 // four lanes over k mod 4, reduced (l0+l1)+(l2+l3), then the rest.
 func lanesDotFloat(w, x []float32) float32 {
-	var l0, l1, l2, l3 float32
-	k := 0
-	for ; k+4 <= len(x); k += 4 {
-		l0 += float32(w[k] * x[k])
-		l1 += float32(w[k+1] * x[k+1])
-		l2 += float32(w[k+2] * x[k+2])
-		l3 += float32(w[k+3] * x[k+3])
-	}
-	s := (l0 + l1) + (l2 + l3)
-	for ; k < len(x); k++ {
-		s += float32(w[k] * x[k])
-	}
-	return s
+	l, k := laneSums(w, x)
+	return tailDot((l[0]+l[1])+(l[2]+l[3]), w[k:], x[k:])
 }
