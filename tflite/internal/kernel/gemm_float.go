@@ -151,6 +151,11 @@ type floatGemm struct {
 	packs []*packedFloat // GEMM order only: one per K block
 	width int            // channels per packed group
 	raw   floatEpilogue  // K blocks: no bias, no clamp
+	// simdTails selects orderTails' AVX2 kernels for the outputs not in k
+	// order; split holds the split channels' weights for them (packSplit),
+	// nil when there are none.
+	simdTails bool
+	split     []float32
 }
 
 // newFloatGemm prepares the product of cols rows of a by constant weights
@@ -163,8 +168,12 @@ func newFloatGemm(n *Node, kind string, w []float32, m, k, cols int) *floatGemm 
 	if intSIMD() {
 		g.width = simdGroup
 	}
+	g.simdTails = floatTailSIMD()
 	if g.ord.kind != sumGEMM {
 		return g
+	}
+	if g.simdTails && g.ord.m4 > g.ord.m8 {
+		g.split = constCached(n, kind+"/split", func() []float32 { return packSplit(w, k, g.ord.m8) })
 	}
 	for k0 := 0; k0 < k; k0 += g.ord.kc {
 		g.packs = append(g.packs, cachedPackFloat(n, kind, w, m, k, k0, min(k0+g.ord.kc, k)))
@@ -194,11 +203,23 @@ func (g *floatGemm) gemm(a []float32, rows, j0, gLo, gHi int, e *floatEpilogue, 
 	m, k := g.m, g.k
 	cLo, cHi := gLo*g.width, min(m, gHi*g.width)
 	if g.ord.kind != sumGEMM {
+		if g.simdTails {
+			g.lanes(a, rows, cLo, cHi, true, e, out)
+			return
+		}
 		g.byOrder(a, rows, j0, cLo, cHi, e, out)
 		return
 	}
+	// Rows below n4 take channels from m8 on from the order tails, so the
+	// packed kernels may leave them out there.
+	rows4 := min(rows, max(0, g.ord.n4-j0))
 	if len(g.packs) == 1 {
-		gemmFloatPacked(a, rows, g.packs[0], gLo, gHi, e, out)
+		if g.simdTails && g.ord.m8 < m && rows4 > 0 {
+			gemmFloatPacked(a, rows4, g.packs[0], gLo, gHi, g.ord.m8, e, out)
+			gemmFloatPacked(a[rows4*k:], rows-rows4, g.packs[0], gLo, gHi, m, e, out[rows4*m:])
+		} else {
+			gemmFloatPacked(a, rows, g.packs[0], gLo, gHi, m, e, out)
+		}
 	} else {
 		// Each K block is summed from zero and added to the output in
 		// block order, then the bias is added.
@@ -209,10 +230,10 @@ func (g *floatGemm) gemm(a []float32, rows, j0, gLo, gHi int, e *floatEpilogue, 
 				copy(sa[r*kb:(r+1)*kb], a[r*k+k0:r*k+k0+kb])
 			}
 			if b == 0 {
-				gemmFloatPacked(sa[:rows*kb], rows, p, gLo, gHi, &g.raw, out)
+				gemmFloatPacked(sa[:rows*kb], rows, p, gLo, gHi, m, &g.raw, out)
 				continue
 			}
-			gemmFloatPacked(sa[:rows*kb], rows, p, gLo, gHi, &g.raw, part)
+			gemmFloatPacked(sa[:rows*kb], rows, p, gLo, gHi, m, &g.raw, part)
 			for r := 0; r < rows; r++ {
 				dst, src := out[r*m+cLo:r*m+cHi], part[r*m+cLo:r*m+cHi]
 				for c := range dst {
@@ -227,8 +248,11 @@ func (g *floatGemm) gemm(a []float32, rows, j0, gLo, gHi int, e *floatEpilogue, 
 	// The last m mod 8 channels of all but the last n mod 4 rows add in
 	// another order.
 	if cHi > g.ord.m8 {
-		rows4 := min(rows, max(0, g.ord.n4-j0))
-		g.byOrder(a, rows4, j0, max(cLo, g.ord.m8), cHi, e, out)
+		if g.simdTails {
+			g.orderTails(a, rows4, j0, cLo, cHi, e, out)
+		} else {
+			g.byOrder(a, rows4, j0, max(cLo, g.ord.m8), cHi, e, out)
+		}
 	}
 }
 
@@ -246,10 +270,11 @@ func (g *floatGemm) byOrder(a []float32, rows, j0, cLo, cHi int, e *floatEpilogu
 }
 
 // gemmFloatPacked computes rows×n outputs for channel groups [gLo, gHi),
-// summing in k order.
-func gemmFloatPacked(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
+// summing in k order. Channels from live on are left to the caller: the
+// SIMD kernels may skip them or store anything there.
+func gemmFloatPacked(a []float32, rows int, p *packedFloat, gLo, gHi, live int, e *floatEpilogue, out []float32) {
 	if p.simd {
-		gemmFloatSIMD(a, rows, p, gLo, gHi, e, out)
+		gemmFloatSIMD(a, rows, p, gLo, gHi, live, e, out)
 		return
 	}
 	k, n := p.k, p.n

@@ -10,8 +10,10 @@ func dotF32x1x16(a *float32, b *float32, k int, out *[16]float32)
 
 // gemmFloatSIMD is gemmFloat on the SIMD layout (gemm_float_amd64.s,
 // gemm_float_arm64.s): four rows × sixteen channels per kernel call,
-// single rows for the remainder.
-func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
+// single rows for the remainder. Blocks from channel live on are skipped,
+// and a block with 8 live channels or fewer runs half-width; what lands
+// in the channels past live is for the caller to overwrite.
+func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi, live int, e *floatEpilogue, out []float32) {
 	k, n := p.k, p.n
 	if rows == 0 || len(a) < rows*k || len(out) < rows*n {
 		return
@@ -20,9 +22,12 @@ func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *float
 	for g := gLo; g < gHi; g++ {
 		b := p.w16[g*k*simdGroup : (g+1)*k*simdGroup]
 		c0 := g * simdGroup
+		if c0 >= live {
+			break
+		}
 		// A last block with 8 live channels or fewer takes the
 		// half-width kernel where there is one.
-		half := n-c0 <= simdGroup/2
+		half := min(n, live)-c0 <= simdGroup/2
 		r := 0
 		for ; r+4 <= rows; r += 4 {
 			if !half || !dotF32Half4(&a[r*k], uintptr(4*k), &b[0], k, &acc) {

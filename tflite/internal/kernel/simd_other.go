@@ -28,7 +28,7 @@ func dw3x3SIMD[T quantElem](in []T, p, dx, dy int, w []int32, w3 []int16, C int,
 
 // gemmFloatSIMD is never reached: SIMD float layouts exist only where
 // intSIMD can be true.
-func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi int, e *floatEpilogue, out []float32) {
+func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi, live int, e *floatEpilogue, out []float32) {
 	panic("kernel: SIMD-packed float weights on an architecture without SIMD kernels")
 }
 
