@@ -37,6 +37,13 @@ type depthwiseFloatFast struct {
 	rowPixels     int
 	wRow, biasRow []float32
 	clamps        bool // a fused activation bounds the output
+	// rowSIMD selects dwRowF32 (AVX2, multiplier 1, 8 channels or more)
+	// for the interior pixels of rows whose filter rows are all inside
+	// the input: output columns [interiorLo, interiorHi). It starts from
+	// zeroBias when the op has none.
+	rowSIMD                bool
+	interiorLo, interiorHi int
+	zeroBias               []float32
 
 	inData, outData, wData, biasData []float32
 }
@@ -52,7 +59,24 @@ func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, filter: ref.filter, bias: ref.bias,
 		pool: n.Pool, simd: intSIMD(), mult: ref.mult, acc: make([]float32, n.Pool.Workers()*g.outC), actMin: ref.actMin, actMax: ref.actMax,
 	}
-	if o.mult == 1 && g.strideW == 1 {
+	if dwRowSIMD() && o.mult == 1 && g.outC >= 8 {
+		o.rowSIMD = true
+		o.tapOffsets = nil
+		for fy := 0; fy < g.filterH; fy++ {
+			for fx := 0; fx < g.filterW; fx++ {
+				o.tapOffsets = append(o.tapOffsets, (fy*g.dilationH*g.inW+fx*g.dilationW)*g.inC*4)
+			}
+		}
+		o.interiorLo, o.interiorHi = g.outW, g.outW
+		for ox := 0; ox < g.outW; ox++ {
+			if cols := g.colTaps[ox]; cols.lo == 0 && cols.hi == g.filterW {
+				o.interiorLo = min(o.interiorLo, ox)
+				o.interiorHi = ox + 1
+			}
+		}
+		o.interiorLo = min(o.interiorLo, o.interiorHi)
+		o.zeroBias = make([]float32, g.outC)
+	} else if o.mult == 1 && g.strideW == 1 {
 		// One kernel call per tap and chunk instead of per tap and pixel:
 		// with few channels the per-pixel calls cost more than the sums.
 		o.rowPixels = max(1, dwRowChunkFloats/g.outC)
@@ -156,10 +180,19 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 			o.runRow(outRow, b, oy)
 			continue
 		}
+		lo, hi := g.outW, g.outW // interior columns for dwRowF32
+		if o.rowSIMD && rows.lo == 0 && rows.hi == g.filterH {
+			lo, hi = o.interiorLo, o.interiorHi
+			o.rowInterior(outRow, b, iy0, lo, hi)
+		}
 		for ox := 0; ox < g.outW; ox++ {
+			if ox == lo {
+				ox = hi - 1
+				continue
+			}
 			cols := g.colTaps[ox]
 			ix0 := ox*g.strideW - g.padW
-			if o.tapOffsets != nil && rows.lo == 0 && rows.hi == g.filterH && cols.lo == 0 && cols.hi == g.filterW {
+			if o.tapOffsets != nil && !o.rowSIMD && rows.lo == 0 && rows.hi == g.filterH && cols.lo == 0 && cols.hi == g.filterW {
 				o.interiorSIMD(outRow[ox*C:(ox+1)*C], ((b*g.inH+iy0)*g.inW+ix0)*Cin)
 				continue
 			}
@@ -207,6 +240,41 @@ func depthwiseFloatTapMult(acc, x, w []float32, mult int) {
 		wt := w[ic*mult : (ic+1)*mult][:len(a)]
 		for m := range a {
 			a[m] += float32(v * wt[m])
+		}
+	}
+}
+
+// rowInterior computes output columns [lo, hi) of a row whose taps all
+// lie inside the input (filter rows from input row iy0 of batch b): the
+// assembly takes whole blocks of 8 channels, this loop the rest, both
+// from the bias and in the reference order.
+func (o *depthwiseFloatFast) rowInterior(outRow []float32, b, iy0, lo, hi int) {
+	if lo >= hi {
+		return
+	}
+	g := &o.g
+	C := g.inC
+	p := ((b*g.inH+iy0)*g.inW + lo*g.strideW - g.padW) * C
+	pxStep := g.strideW * C
+	bias := o.biasData
+	if bias == nil {
+		bias = o.zeroBias
+	}
+	bias = bias[:C]
+	blocks := C / 8
+	// The assembly does not check bounds; these make Go do it once.
+	_ = o.inData[p+o.tapOffsets[len(o.tapOffsets)-1]/4+(hi-lo-1)*pxStep+C-1]
+	_ = o.wData[len(o.tapOffsets)*C-1]
+	dst := outRow[lo*C : hi*C]
+	dwRowF32(&o.inData[p], &o.tapOffsets[0], len(o.tapOffsets), uintptr(4*pxStep), &o.wData[0], uintptr(4*C), &bias[0], o.actMin, o.actMax, &dst[0], hi-lo, blocks)
+	for c := blocks * 8; c < C; c++ {
+		for i := 0; i < hi-lo; i++ {
+			q := p + i*pxStep + c
+			acc := bias[c]
+			for t, off := range o.tapOffsets {
+				acc += float32(o.inData[q+off/4] * o.wData[t*C+c])
+			}
+			dst[i*C+c] = clampF32(acc, o.actMin, o.actMax)
 		}
 	}
 }

@@ -411,6 +411,15 @@ func testFloatFastMatchesReference(t *testing.T) {
 			n = &Node{Code: schema.BuiltinOperatorCONV_2D, Inputs: []*tensor.Tensor{in, filter, bias}, Outputs: []*tensor.Tensor{out}, Pool: pool}
 			op, err = newConv2D(n, Conv2DOptions{Padding: padding, StrideH: sh, StrideW: sw, DilationH: dh, DilationW: dw, Activation: act})
 		case 1:
+			if r.IntN(2) == 0 {
+				// Rows long and deep enough for the row kernels' four-pixel
+				// steps and 8-channel blocks with a remainder.
+				inW, inC = r.between(8, 26), r.between(8, 40)
+				if outW = computeOutSize(padding, inW, fw, sw, dw); outW < 1 {
+					continue
+				}
+				in = r.floatTensor("in", []int{batches, inH, inW, inC}, false)
+			}
 			outC := inC
 			if r.IntN(4) == 0 {
 				outC = inC * r.between(2, 5)

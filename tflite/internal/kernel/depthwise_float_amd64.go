@@ -1,0 +1,7 @@
+package kernel
+
+//go:noescape
+func dwRowF32(in *float32, offs *int, taps int, pxStep uintptr, w *float32, wstride uintptr, bias *float32, lo, hi float32, dst *float32, pixels, blocks int)
+
+// dwRowSIMD reports whether float depthwise rows use dwRowF32.
+func dwRowSIMD() bool { return intSIMD() }
