@@ -88,11 +88,28 @@ func maxIntoIntSIMD[T int8 | uint8](dst, src []T) int {
 //go:noescape
 func storeTileF32(out *float32, ldo uintptr, acc *float32, rows int, bias *float32, lo, hi float32)
 
-// storeFloatTileSIMD stores a full 16-channel float tile with the AVX2
-// epilogue and reports that it did.
+//go:noescape
+func storeTileF32x8(out *float32, ldo uintptr, acc *float32, rows int, bias *float32, lo, hi float32)
+
+// storeFloatTileSIMD stores a 16-channel float tile with the AVX2
+// epilogue and reports that it did: a full block at once, a last block
+// with 8 to 15 live channels as 8 lanes plus the rest row by row.
 func storeFloatTileSIMD(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) bool {
-	_ = out[(rows-1)*n+c0+simdGroup-1]
-	_ = e.bias[c0+simdGroup-1]
-	storeTileF32(&out[c0], uintptr(4*n), &acc[0], rows, &e.bias[c0], e.actMin, e.actMax)
+	switch live := n - c0; {
+	case live >= simdGroup:
+		_ = out[(rows-1)*n+c0+simdGroup-1]
+		_ = e.bias[c0+simdGroup-1]
+		storeTileF32(&out[c0], uintptr(4*n), &acc[0], rows, &e.bias[c0], e.actMin, e.actMax)
+	case live >= simdGroup/2:
+		_ = out[(rows-1)*n+c0+simdGroup/2-1]
+		_ = e.bias[c0+simdGroup/2-1]
+		storeTileF32x8(&out[c0], uintptr(4*n), &acc[0], rows, &e.bias[c0], e.actMin, e.actMax)
+		for i := 0; i < rows; i++ {
+			c := c0 + simdGroup/2
+			e.storeRow(out[i*n:(i+1)*n], c, acc[i*simdGroup+simdGroup/2:(i+1)*simdGroup])
+		}
+	default:
+		return false
+	}
 	return true
 }

@@ -143,3 +143,28 @@ tileloop:
 	JNZ     tileloop
 	VZEROUPPER
 	RET
+
+// func storeTileF32x8(out *float32, ldo uintptr, acc *float32, rows int, bias *float32, lo, hi float32)
+// storeTileF32 for the first 8 channels of each row only (a last block
+// with 8 to 15 live channels; the caller stores the rest).
+TEXT ·storeTileF32x8(SB), NOSPLIT, $0-48
+	MOVQ         out+0(FP), DI
+	MOVQ         ldo+8(FP), DX
+	MOVQ         acc+16(FP), SI
+	MOVQ         rows+24(FP), CX
+	MOVQ         bias+32(FP), BX
+	VBROADCASTSS lo+40(FP), Y14
+	VBROADCASTSS hi+44(FP), Y15
+	VMOVUPS      (BX), Y12
+
+tile8loop:
+	VADDPS  (SI), Y12, Y0
+	VMAXPS  Y0, Y14, Y0
+	VMINPS  Y0, Y15, Y0
+	VMOVUPS Y0, (DI)
+	ADDQ    $64, SI
+	ADDQ    DX, DI
+	DECQ    CX
+	JNZ     tile8loop
+	VZEROUPPER
+	RET

@@ -31,7 +31,7 @@ func TestStoreFloatTileMatchesRows(t *testing.T) {
 					acc[i] = special[r.IntN(len(special))]
 				}
 			}
-			for _, c0 := range []int{0, 16} {
+			for _, c0 := range []int{0, 16, 28, 32, 36} {
 				want, got := make([]float32, rows*n), make([]float32, rows*n)
 				e.simd = false
 				storeFloatTile(e, &acc, rows, c0, want, n)

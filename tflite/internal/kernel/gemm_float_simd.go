@@ -45,7 +45,7 @@ func gemmFloatSIMD(a []float32, rows int, p *packedFloat, gLo, gHi, live int, e 
 // storeFloatTile writes rows rows of a 16-channel float GEMM tile (acc,
 // 16 values a row) to out at channel c0, n channels a row, through e.
 func storeFloatTile(e *floatEpilogue, acc *[4 * simdGroup]float32, rows, c0 int, out []float32, n int) {
-	if e.simd && c0+simdGroup <= n && storeFloatTileSIMD(e, acc, rows, c0, out, n) {
+	if e.simd && storeFloatTileSIMD(e, acc, rows, c0, out, n) {
 		return
 	}
 	for i := 0; i < rows; i++ {
