@@ -230,15 +230,23 @@ func (c *convRows[S, D]) im2col(dst []D, m0, rows int) {
 	plane := g.outH * g.outW
 	rowLen := g.filterW * g.inC
 	if pi := c.padded; pi != nil {
-		for r := 0; r < rows; r++ {
-			m := m0 + r
-			b, rem := m/plane, m%plane
-			oy, ox := rem/g.outW, rem%g.outW
-			row := dst[r*lda : (r+1)*lda]
-			clear(row[k:])
-			for fy := 0; fy < g.filterH; fy++ {
-				src := pi.data[pi.at(b, oy*g.strideH-g.padH+fy*g.dilationH, ox*g.strideW-g.padW, g.inC):]
-				copy(row[fy*rowLen:(fy+1)*rowLen], src[:rowLen])
+		// Output pixel (b, oy, ox) steps along the block; dividing m0
+		// once instead of per row saves two integer divisions a pixel.
+		b, rem := m0/plane, m0%plane
+		oy, ox := rem/g.outW, rem%g.outW
+		tapStep := g.dilationH * pi.w * g.inC // between filter rows
+		pxStep := g.strideW * g.inC           // between output pixels of a row
+		for r := 0; r < rows; {
+			// The rest of output row oy: its pixels' taps are pxStep apart.
+			n := min(rows-r, g.outW-ox)
+			p := pi.at(b, oy*g.strideH-g.padH, ox*g.strideW-g.padW, g.inC)
+			im2colRun(dst[r*lda:(r+n)*lda], pi.data, p, n, lda, k, rowLen, g.filterH, tapStep, pxStep)
+			r, ox = r+n, ox+n
+			if ox == g.outW {
+				ox = 0
+				if oy++; oy == g.outH {
+					oy, b = 0, b+1
+				}
 			}
 		}
 		return
@@ -267,6 +275,43 @@ func (c *convRows[S, D]) im2col(dst []D, m0, rows int) {
 				c.put(d[fx*g.inC:(fx+1)*g.inC], c.in[p*g.inC:(p+1)*g.inC])
 			}
 		}
+	}
+}
+
+// im2colRun writes n im2col rows (stride lda, k taps, zeros after) of
+// consecutive output pixels of one output row from a padded image: pixel
+// i's filter row fy is the rowLen values at data[p + i·pxStep + fy·tapStep].
+// A plain function of few variables, so that they stay in registers.
+func im2colRun[D rowElem](dst, data []D, p, n, lda, k, rowLen, filterH, tapStep, pxStep int) {
+	if im2colRunSIMD(dst, data, p, n, lda, k, rowLen, filterH, tapStep, pxStep) {
+		return
+	}
+	for i := 0; i < n; i, p = i+1, p+pxStep {
+		row := dst[i*lda : (i+1)*lda]
+		for j := k; j < lda; j++ {
+			row[j] = 0
+		}
+		for fy, q := 0, p; fy < filterH; fy, q = fy+1, q+tapStep {
+			copyRun(row[fy*rowLen:(fy+1)*rowLen], data[q:q+rowLen])
+		}
+	}
+}
+
+// copyRun is copy(dst, src) for equal lengths, inline for the short runs
+// of a first layer's im2col (a filter row of 3 channels is 9 to 21
+// values), where a memmove call per run costs more than the copy.
+func copyRun[D rowElem](dst, src []D) {
+	if len(src) >= 32 {
+		copy(dst, src)
+		return
+	}
+	dst = dst[:len(src)]
+	i := 0
+	for ; i+8 <= len(src); i += 8 {
+		*(*[8]D)(dst[i:]) = *(*[8]D)(src[i:])
+	}
+	for ; i < len(src); i++ {
+		dst[i] = src[i]
 	}
 }
 
