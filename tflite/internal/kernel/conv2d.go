@@ -123,6 +123,11 @@ func newConv2DQuant[T quantElem](n *Node, opts Conv2DOptions, g convGeometry, ru
 		return nil, err
 	}
 	ref := &conv2DQuant[T]{n: n, g: g, q: q, in: in, filter: filter, bias: bias, out: out}
+	if winogradApplies(&g) && winogradWins(&g) {
+		if fast := newConv2DWinograd(ref); fast != nil {
+			return fast, nil
+		}
+	}
 	if fast := newConv2DGemm(ref); fast != nil {
 		return fast, nil
 	}
