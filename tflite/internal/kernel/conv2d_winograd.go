@@ -80,12 +80,21 @@ func winogradApplies(g *convGeometry) bool {
 		g.dilationH == 1 && g.dilationW == 1
 }
 
-// winogradWins is the measured rule for choosing Winograd over the im2col
-// GEMM on a geometry it applies to (see the report in the commit): the
-// transforms cost per input and output channel what the saved multiplies
-// gain per channel pair, so both depths must be large enough.
+// winogradWins is the rule, from measurement (BenchmarkConv2DWinograd on
+// Zen 1, 2×2 to 32×32 outputs, 1 to 64 channels), for choosing Winograd
+// over the im2col GEMM where it applies: it wins when it needs fewer
+// multiply-adds, counted as the dot kernels run them — 16 positions of
+// ⌈inC/2⌉ pairs per tile, tiles in groups of four, against ⌈9·inC/2⌉
+// pairs per output pixel. That is nearly always (by 10-50 %), except for
+// tiny images whose one to three tiles still cost a whole group, where
+// the GEMM was up to 2× faster; the two rules disagreed only on 3×3
+// outputs, within ±5 % on ops of about a microsecond. The transforms'
+// cost did not change the picture, even at 1 channel.
 func winogradWins(g *convGeometry) bool {
-	return winogradFast && g.inC >= 8 && g.outC >= 8
+	tiles := g.batches * ((g.outH + 1) / 2) * ((g.outW + 1) / 2)
+	wino := (tiles + winoTiles - 1) / winoTiles * winoTiles * 16 * ((g.inC + 1) / 2)
+	gemm := g.batches * g.outH * g.outW * ((9*g.inC + 1) / 2)
+	return winogradFast && wino < gemm
 }
 
 // newConv2DWinograd transforms and packs the filter (once per Model

@@ -16,14 +16,11 @@ func winoInputAVX2(src *int16, rowStride, pix uintptr, blocks int, dst *int16, t
 //go:noescape
 func winoOutputAVX2(m *winoProducts, y *winoRows)
 
-// winoInputSIMD is winoInput on all pix channels (a multiple of 16),
-// with AVX2 when the SIMD kernels are on.
+// winoInputSIMD is winoInput on all pix channels (a multiple of 16) with
+// AVX2. Only kernels prepared with intSIMD call it, so it does not ask
+// again (that reads the environment).
 func winoInputSIMD(src []int16, rowStride, pix int, dst []int16, tiles int) {
 	if tiles <= 0 {
-		return
-	}
-	if !intSIMD() {
-		winoInput(src, rowStride, pix, pix, dst, tiles)
 		return
 	}
 	// Bounds of the last element read and written.
@@ -32,11 +29,6 @@ func winoInputSIMD(src []int16, rowStride, pix int, dst []int16, tiles int) {
 	winoInputAVX2(&src[0], uintptr(2*rowStride), uintptr(2*pix), pix/16, &dst[0], tiles)
 }
 
-// winoOutputSIMD is winoOutput, with AVX2 when the SIMD kernels are on.
-func winoOutputSIMD(m *winoProducts, y *winoRows) {
-	if !intSIMD() {
-		winoOutput(m, y)
-		return
-	}
-	winoOutputAVX2(m, y)
-}
+// winoOutputSIMD is winoOutput with AVX2, for kernels prepared with
+// intSIMD.
+func winoOutputSIMD(m *winoProducts, y *winoRows) { winoOutputAVX2(m, y) }

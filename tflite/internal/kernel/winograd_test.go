@@ -326,7 +326,8 @@ func TestConv2DWinogradMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		if _, ok := op.(interface{ fillPadded() }); ok {
+		switch op.(type) {
+		case *conv2DWinograd[int8], *conv2DWinograd[uint8]:
 			chosen++
 		}
 		wino := forceWinograd(op)
