@@ -19,8 +19,10 @@ import (
 // Aᵀ[Σ_c U⊙V]A = 4·acc holds over the integers. Every step here — the
 // filter and input transforms, the products and sums in the dot kernel,
 // the output transform — is a ring operation, carried out in int16 or
-// int32; the int16 ones never leave int16's range (|U| ≤ 2295,
-// |V| ≤ 1020), and int32 arithmetic is arithmetic modulo 2³². So the
+// int32. The int16 values are multiplied in int32, so they must be the
+// true integers, not just their residues modulo 2¹⁶: they are, as
+// |U| ≤ 2295 and |V| ≤ 1020 (winoFilter, winoInput). int32 arithmetic
+// is arithmetic modulo 2³² (Go's and the kernels' alike). So the
 // output transform yields 4·acc mod 2³² as an int32. When
 // −2²⁹ ≤ acc < 2²⁹ that int32 is 4·acc itself, and the arithmetic shift
 // right by 2 returns acc exactly. prepare checks |acc| ≤ 255·Σ|w| < 2²⁹
