@@ -50,6 +50,14 @@ type depthwiseFast[T quantElem] struct {
 	// Models with few channels (8 in a small MobileNet) spend most of
 	// their depthwise time in per-pixel calls otherwise.
 	rowStore bool
+	// row3x3 runs the interior columns [ixLo, ixHi) of rows whose taps
+	// all lie inside the input through the row kernel (3×3, depth
+	// multiplier 1, C a multiple of 8, amd64): one call per row instead
+	// of two per pixel, with the sums never leaving registers. rowBlocks
+	// are its requantization parameters, with biasAll in their bias.
+	row3x3     bool
+	ixLo, ixHi int
+	rowBlocks  []rqBlock
 
 	inData  []T
 	outData []T
@@ -66,30 +74,42 @@ type depthwiseConsts struct {
 // tap pairs × two halves × sixteen values.
 const dw3x3BlockWeights = 5 * 2 * 16
 
+// dw3x3HalfWeights is the int16 count of w3's half block (8 channels).
+const dw3x3HalfWeights = 5 * 2 * 8
+
 // packDepthwise3x3 lays a 3×3 filter's offset weights w ([9][C]) out for
-// the VPMADDWD kernel (depthwise_amd64.s): per block of 16 channels, per
+// the VPMADDWD kernels (depthwise_amd64.h): per block of 16 channels, per
 // tap pair (0,1) (2,3) (4,5) (6,7) (8,–), a "lo" half for channels 0-3 and
 // 8-11 then a "hi" half for 4-7 and 12-15, each lane holding the pair's
-// two weights. The missing tenth tap is 0.
+// two weights. The missing tenth tap is 0. When 8 to 15 channels remain,
+// a half block for the next 8 follows (lo = channels 0-3, hi = 4-7) for
+// the half-width row kernel; the per-pixel kernel reads only whole
+// blocks.
 func packDepthwise3x3(w []int32, C int) []int16 {
-	blocks := C / 16
-	out := make([]int16, blocks*dw3x3BlockWeights)
-	for b := 0; b < blocks; b++ {
+	blocks, half := C/16, C%16/8
+	out := make([]int16, blocks*dw3x3BlockWeights+half*dw3x3HalfWeights)
+	pack := func(dst []int16, c0, lanes int, channel func(lane, half int) int) {
 		for pair := 0; pair < 5; pair++ {
-			for half := 0; half < 2; half++ {
-				for lane := 0; lane < 8; lane++ {
-					ch := b*16 + lane%4 + 8*(lane/4) + 4*half
+			for h := 0; h < 2; h++ {
+				for lane := 0; lane < lanes; lane++ {
+					ch := c0 + channel(lane, h)
 					for j := 0; j < 2; j++ {
 						tap := 2*pair + j
 						var v int32
 						if tap < 9 {
 							v = w[tap*C+ch]
 						}
-						out[((b*5+pair)*2+half)*16+2*lane+j] = int16(v)
+						dst[((pair*2+h)*lanes+lane)*2+j] = int16(v)
 					}
 				}
 			}
 		}
+	}
+	for b := 0; b < blocks; b++ {
+		pack(out[b*dw3x3BlockWeights:], b*16, 8, func(lane, h int) int { return lane%4 + 8*(lane/4) + 4*h })
+	}
+	if half > 0 {
+		pack(out[blocks*dw3x3BlockWeights:], blocks*16, 4, func(lane, h int) int { return lane + 4*h })
 	}
 	return out
 }
@@ -127,6 +147,11 @@ func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 		// One block whose sixteen lanes all hold the shared parameters.
 		o.blocks = newRQBlocks(slices.Repeat(o.rq[:1], 16), nil)
 	}
+	o.ixLo, o.ixHi = interiorColumns(&g)
+	o.row3x3 = dwRowSIMD && o.simd && len(c.w3) > 0 && g.outC%8 == 0 && o.ixLo < o.ixHi
+	if o.row3x3 {
+		o.rowBlocks = newDWRowBlocks(o.rq)
+	}
 	o.acc = make([]int32, n.Pool.Workers()*o.accStride)
 	o.rc = rqConsts{outOff: o.q.outputOffset, actMin: o.q.actMin, actMax: o.q.actMax}
 	if isUnsigned[T]() {
@@ -149,6 +174,9 @@ func (o *depthwiseFast[T]) setBias(b []int32) {
 		}
 		o.biasIn[c] = v
 		o.biasAll[c] = v + o.q.inputOffset*o.consts.tapSum[c]
+	}
+	if o.row3x3 {
+		setDWRowBias(o.rowBlocks, o.biasAll)
 	}
 }
 
@@ -175,32 +203,62 @@ func (o *depthwiseFast[T]) RunParts(w, lo, hi int) {
 	fullRows := convTapRange{0, g.filterH}
 	for r := lo; r < hi; r++ {
 		b, oy := r/g.outH, r%g.outH
-		rows := g.rowTaps[oy]
 		outRow := o.outData[r*g.outW*C : (r+1)*g.outW*C]
-		for ox := 0; ox < g.outW; ox++ {
-			cols := g.colTaps[ox]
-			acc := acc
-			if o.rowStore {
-				acc = acc[ox*C:]
-			}
-			interior := rows == fullRows && cols.lo == 0 && cols.hi == g.filterW
-			switch {
-			case interior && g.filterH == 3 && g.filterW == 3 && o.mult == 1:
-				o.interior3x3(acc, b, oy, ox)
-			case interior:
-				copy(acc, o.biasAll)
-				o.accumulate(acc, b, oy, ox, rows, cols, 0)
-			default:
-				copy(acc, o.biasIn)
-				o.accumulate(acc, b, oy, ox, rows, cols, o.q.inputOffset)
-			}
-			if !o.rowStore {
-				o.store(outRow[ox*C:(ox+1)*C], acc)
-			}
+		if o.row3x3 && g.rowTaps[oy] == fullRows {
+			o.interiorRow(outRow, b, oy)
+			o.pixels(outRow, acc, b, oy, 0, o.ixLo)
+			o.pixels(outRow, acc, b, oy, o.ixHi, g.outW)
+			continue
 		}
+		o.pixels(outRow, acc, b, oy, 0, g.outW)
+	}
+}
+
+// interiorRow computes output row (b, oy)'s interior columns [ixLo, ixHi)
+// with the row kernel.
+func (o *depthwiseFast[T]) interiorRow(outRow []T, b, oy int) {
+	g := &o.g
+	C := g.inC
+	iy, ix := oy*g.strideH-g.padH, o.ixLo*g.strideW-g.padW
+	p := ((b*g.inH+iy)*g.inW + ix) * C
+	dwRow3x3SIMD(o.inData, p, g.dilationW*C, g.dilationH*g.inW*C, g.strideW*C, C, o.consts.w3, o.rowBlocks, &o.rc,
+		outRow[o.ixLo*C:o.ixHi*C], o.ixHi-o.ixLo)
+}
+
+// pixels computes output pixels [x0, x1) of row (b, oy) one at a time:
+// sums into acc, then requantized per pixel or, with rowStore, all at
+// once.
+func (o *depthwiseFast[T]) pixels(outRow []T, acc []int32, b, oy, x0, x1 int) {
+	if x0 >= x1 {
+		return
+	}
+	g := &o.g
+	C := g.outC
+	rows := g.rowTaps[oy]
+	fullRows := convTapRange{0, g.filterH}
+	for ox := x0; ox < x1; ox++ {
+		cols := g.colTaps[ox]
+		acc := acc
 		if o.rowStore {
-			o.storeRow(outRow, acc)
+			acc = acc[(ox-x0)*C:]
 		}
+		interior := rows == fullRows && cols.lo == 0 && cols.hi == g.filterW
+		switch {
+		case interior && g.filterH == 3 && g.filterW == 3 && o.mult == 1:
+			o.interior3x3(acc, b, oy, ox)
+		case interior:
+			copy(acc, o.biasAll)
+			o.accumulate(acc, b, oy, ox, rows, cols, 0)
+		default:
+			copy(acc, o.biasIn)
+			o.accumulate(acc, b, oy, ox, rows, cols, o.q.inputOffset)
+		}
+		if !o.rowStore {
+			o.store(outRow[ox*C:(ox+1)*C], acc)
+		}
+	}
+	if o.rowStore {
+		o.storeRow(outRow[x0*C:x1*C], acc)
 	}
 }
 

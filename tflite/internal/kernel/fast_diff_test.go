@@ -237,63 +237,146 @@ func testDepthwiseFastMatchesReference(t *testing.T) {
 	ran, sdot := 0, 0
 	for i := 0; ran < 300 && i < 3000; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
-		batches, inH, inW, inC := r.between(1, 2), r.between(1, 12), r.between(1, 12), r.between(1, 40)
-		mult := 1
+		c := depthwiseDiffCase{typ: typ, batches: r.between(1, 2), inH: r.between(1, 12), inW: r.between(1, 12), inC: r.between(1, 40), mult: 1}
 		if r.IntN(4) == 0 {
-			mult = r.between(2, 8)
-			inC = r.between(1, 4)
+			c.mult = r.between(2, 8)
+			c.inC = r.between(1, 4)
 		}
-		outC := inC * mult
-		fh, fw := r.between(1, 5), r.between(1, 5)
+		c.fh, c.fw = r.between(1, 5), r.between(1, 5)
 		if r.IntN(2) == 0 {
-			fh, fw = 3, 3
+			c.fh, c.fw = 3, 3
 		}
-		opts := DepthwiseConv2DOptions{
+		c.opts = DepthwiseConv2DOptions{
 			Padding: []schema.Padding{sameP, validP}[r.IntN(2)],
 			StrideH: r.between(1, 2), StrideW: r.between(1, 2),
 			DilationH: r.between(1, 2), DilationW: r.between(1, 2),
 			Activation: r.activation(),
 		}
-		outH := computeOutSize(opts.Padding, inH, fh, opts.StrideH, opts.DilationH)
-		outW := computeOutSize(opts.Padding, inW, fw, opts.StrideW, opts.DilationW)
-		if outH < 1 || outW < 1 {
+		c.perChannel = typ == tensor.Int8 && r.IntN(2) == 0
+		c.pool = pools[r.IntN(len(pools))]
+		op, ok := r.depthwiseDiff(t, i, &c)
+		if !ok {
 			continue
-		}
-		inScale := float32(0.01 + r.Float64()*0.1)
-		fScales := []float32{float32(0.005 + r.Float64()*0.05)}
-		fZP := int64(0)
-		if typ == tensor.Int8 && r.IntN(2) == 0 {
-			fScales = make([]float32, outC)
-			for c := range fScales {
-				fScales[c] = float32(0.005 + r.Float64()*0.05)
-			}
-		}
-		if typ == tensor.Uint8 {
-			fZP = r.zeroPoint(typ)
-		}
-		in := r.quantTensor("in", typ, []int{batches, inH, inW, inC}, []float32{inScale}, r.zeroPoint(typ), nil)
-		filter := r.quantTensor("filter", typ, []int{1, fh, fw, outC}, fScales, fZP, r.filterData(typ, fh*fw*outC))
-		filter.QuantizedDim = 3
-		bias := r.quantBias(outC, inScale*fScales[0])
-		if bias != nil && i%5 == 0 {
-			bias.Const = false
-		}
-		outScale := inScale * fScales[0] * float32(5+r.IntN(60))
-		out := r.quantTensor("out", typ, []int{batches, outH, outW, outC}, []float32{outScale}, r.zeroPoint(typ), nil)
-		pool := pools[r.IntN(len(pools))]
-		n := &Node{Code: schema.BuiltinOperatorDEPTHWISE_CONV_2D, Inputs: []*tensor.Tensor{in, filter, bias}, Outputs: []*tensor.Tensor{out}, Pool: pool}
-		op, err := newDepthwiseConv2D(n, opts)
-		if err != nil {
-			t.Fatalf("case %d: %v", i, err)
 		}
 		if usesSDOT(op) {
 			sdot++
 		}
-		name := fmt.Sprintf("case %d %s in %v filter %v %+v threads %d", i, typ, in.Shape, filter.Shape, opts, pool.Workers())
-		checkAgainstReference(t, name, op, out)
 		ran++
 	}
 	checkSDOTRan(t, sdot)
+}
+
+func TestDepthwiseRowMatchesReference(t *testing.T) {
+	forEachKernelPath(t, testDepthwiseRowMatchesReference)
+}
+
+// testDepthwiseRowMatchesReference aims at the row kernel: 3×3 filters,
+// depth multiplier 1, channel counts that are multiples of 8 (a half
+// block alone, whole blocks, both), stride 1 and 2, SAME and VALID,
+// rows wide enough for interior runs of many pixels, multipliers above
+// one now and then (the left-shift loop), one and two threads.
+func testDepthwiseRowMatchesReference(t *testing.T) {
+	r := diffRand{rand.New(rand.NewPCG(7, 1))}
+	pools := []*parallel.Pool{nil, parallel.New(2)}
+	defer func() {
+		for _, p := range pools {
+			p.Close()
+		}
+	}()
+	var rows, left, half int
+	for i := 0; i < 240; i++ {
+		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[i%2]
+		c := depthwiseDiffCase{
+			typ: typ, batches: r.between(1, 2), inH: r.between(1, 14), inW: r.between(1, 30),
+			inC: []int{8, 16, 24, 32, 48, 144}[i/2%6], mult: 1, fh: 3, fw: 3,
+			opts: DepthwiseConv2DOptions{
+				Padding: []schema.Padding{sameP, validP}[i/12%2],
+				StrideH: r.between(1, 2), StrideW: 1 + i/24%2,
+				DilationH: 1, DilationW: 1,
+				Activation: r.activation(),
+			},
+			perChannel: typ == tensor.Int8 && i/48%2 == 0,
+			pool:       pools[i/96%2],
+			leftShift:  r.IntN(6) == 0,
+		}
+		if r.IntN(8) == 0 {
+			c.opts.DilationH, c.opts.DilationW = r.between(1, 2), r.between(1, 2)
+		}
+		op, ok := r.depthwiseDiff(t, i, &c)
+		if !ok {
+			continue
+		}
+		if f, ok := op.(interface{ rowKernelUse() (bool, bool, bool) }); ok {
+			r, l, h := f.rowKernelUse()
+			rows, left, half = rows+b2i(r), left+b2i(l), half+b2i(h)
+		}
+	}
+	t.Logf("%d cases on the row kernel, %d shifting left, %d with a half block", rows, left, half)
+	if dwRowSIMD && intSIMD() && (rows < 100 || left == 0 || half == 0) {
+		t.Errorf("row kernel coverage too thin: %d cases, %d shifting left, %d with a half block", rows, left, half)
+	}
+}
+
+// b2i is 1 for true.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// depthwiseDiffCase describes one random DEPTHWISE_CONV_2D.
+type depthwiseDiffCase struct {
+	typ                    tensor.DType
+	batches, inH, inW, inC int
+	mult, fh, fw           int
+	opts                   DepthwiseConv2DOptions
+	perChannel, leftShift  bool // per-channel scales (int8); multipliers above one
+	pool                   *parallel.Pool
+}
+
+// depthwiseDiff builds case c with random data and checks the prepared
+// op against its reference; ok is false when the geometry has no output.
+func (r diffRand) depthwiseDiff(t *testing.T, i int, c *depthwiseDiffCase) (op Op, ok bool) {
+	t.Helper()
+	outC := c.inC * c.mult
+	outH := computeOutSize(c.opts.Padding, c.inH, c.fh, c.opts.StrideH, c.opts.DilationH)
+	outW := computeOutSize(c.opts.Padding, c.inW, c.fw, c.opts.StrideW, c.opts.DilationW)
+	if outH < 1 || outW < 1 {
+		return nil, false
+	}
+	inScale := float32(0.01 + r.Float64()*0.1)
+	fScales := []float32{float32(0.005 + r.Float64()*0.05)}
+	fZP := int64(0)
+	if c.perChannel {
+		fScales = make([]float32, outC)
+		for c := range fScales {
+			fScales[c] = float32(0.005 + r.Float64()*0.05)
+		}
+	}
+	if c.typ == tensor.Uint8 {
+		fZP = r.zeroPoint(c.typ)
+	}
+	in := r.quantTensor("in", c.typ, []int{c.batches, c.inH, c.inW, c.inC}, []float32{inScale}, r.zeroPoint(c.typ), nil)
+	filter := r.quantTensor("filter", c.typ, []int{1, c.fh, c.fw, outC}, fScales, fZP, r.filterData(c.typ, c.fh*c.fw*outC))
+	filter.QuantizedDim = 3
+	bias := r.quantBias(outC, inScale*fScales[0])
+	if bias != nil && i%5 == 0 {
+		bias.Const = false
+	}
+	outScale := inScale * fScales[0] * float32(5+r.IntN(60))
+	if c.leftShift {
+		outScale = inScale * fScales[0] * float32(0.2+0.7*r.Float64())
+	}
+	out := r.quantTensor("out", c.typ, []int{c.batches, outH, outW, outC}, []float32{outScale}, r.zeroPoint(c.typ), nil)
+	n := &Node{Code: schema.BuiltinOperatorDEPTHWISE_CONV_2D, Inputs: []*tensor.Tensor{in, filter, bias}, Outputs: []*tensor.Tensor{out}, Pool: c.pool}
+	op, err := newDepthwiseConv2D(n, c.opts)
+	if err != nil {
+		t.Fatalf("case %d: %v", i, err)
+	}
+	name := fmt.Sprintf("case %d %s in %v filter %v %+v threads %d", i, c.typ, in.Shape, filter.Shape, c.opts, c.pool.Workers())
+	checkAgainstReference(t, name, op, out)
+	return op, true
 }
 
 func TestFullyConnectedFastMatchesReference(t *testing.T) {

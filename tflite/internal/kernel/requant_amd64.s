@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "requant_amd64.h"
 
 // requant16 requantizes rows×16 int32 sums to bytes exactly as
 // fixedpoint.MultiplyByQuantizedMultiplier + zero point + clamp:
@@ -16,40 +17,12 @@ DATA rqnudge<>+0(SB)/8, $0x40000000
 GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
 
 // REQ8 requantizes the 8 sums at (SI)+off with the block's lanes at
-// (BX)+off into Y0 as int32 r + outOff (wrapping like TFLite's int32
-// addition), before the clamp. Clobbers
-// Y2-Y4; Y11 must be zero. SHIFT is the left-shift step, left out when
-// no channel of the op has a left shift (multipliers below one, nearly
-// every conv). Zen-class cores run every vector shift on one pipe, so
-// the high multiply doubles with VPADDQ and moves dwords with VPSHUFD
-// instead of shifting:
-//   e, o = x·m (+ nudge) for even and odd lanes (64-bit, VPMULDQ)
-//   e+e, o+o hold (x·m + 2^30) >> 31 in their high dwords
-// and the rounding compares (s & mask) − (s < 0) > half, the same test
-// as (s & mask) > half + (s < 0).
+// (BX)+off into Y0 as int32 r + outOff, before the clamp (RQ8 in
+// requant_amd64.h). Clobbers Y2-Y4.
 #define REQ8(off, SHIFT) \
 	VMOVDQU     off(SI), Y0          \
 	VPADDD      off(BX), Y0, Y0      \
-	SHIFT(off)                       \
-	VPMULDQ     128+off(BX), Y0, Y2  \
-	VPSHUFD     $0xF5, Y0, Y3        \
-	VPMULDQ     384+off(BX), Y3, Y3  \
-	VPADDQ      Y15, Y2, Y2          \
-	VPADDQ      Y15, Y3, Y3          \
-	VPADDQ      Y2, Y2, Y2           \
-	VPADDQ      Y3, Y3, Y3           \
-	VPSHUFD     $0xF5, Y2, Y2        \
-	VPBLENDD    $0xAA, Y3, Y2, Y0    \
-	VPSRAVD     192+off(BX), Y0, Y2  \
-	VPAND       256+off(BX), Y0, Y3  \
-	VPCMPGTD    Y0, Y11, Y4          \
-	VPADDD      Y4, Y3, Y3           \
-	VPCMPGTD    320+off(BX), Y3, Y3  \
-	VPSUBD      Y3, Y2, Y0           \
-	VPADDD      Y14, Y0, Y0
-
-#define LEFT(off) VPSLLVD 64+off(BX), Y0, Y0
-#define NOLEFT(off)
+	RQ8(Y0, Y2, Y3, Y4, BX, off, SHIFT)
 
 // ROW requantizes one row of 16 and stores its bytes at (DI). The
 // saturating packs keep every value's side of the 8-bit range, so the
@@ -98,13 +71,13 @@ TEXT ·requant16(SB), NOSPLIT, $0-56
 	JZ    sleft
 
 snoleft:
-	ROW(NOLEFT, VPMAXSB, VPMINSB, VPACKSSWB)
+	ROW(RQNOLEFT, VPMAXSB, VPMINSB, VPACKSSWB)
 	DECQ CX
 	JNZ  snoleft
 	JMP  done
 
 sleft:
-	ROW(LEFT, VPMAXSB, VPMINSB, VPACKSSWB)
+	ROW(RQLEFT, VPMAXSB, VPMINSB, VPACKSSWB)
 	DECQ CX
 	JNZ  sleft
 	JMP  done
@@ -114,13 +87,13 @@ unsigned:
 	JZ    uleft
 
 unoleft:
-	ROW(NOLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
+	ROW(RQNOLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
 	DECQ CX
 	JNZ  unoleft
 	JMP  done
 
 uleft:
-	ROW(LEFT, VPMAXUB, VPMINUB, VPACKUSWB)
+	ROW(RQLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
 	DECQ CX
 	JNZ  uleft
 

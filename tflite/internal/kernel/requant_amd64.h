@@ -1,0 +1,112 @@
+// The requantization step shared by requant16 (requant_amd64.s) and the
+// depthwise row kernels (depthwise_row_amd64.s), so both compute exactly
+// fixedpoint.MultiplyByQuantizedMultiplier + zero point with the same
+// instructions. Parameters come from an rqBlock (requant.go): bias, left,
+// multiplier, right, mask, half, multOdd — each [16]int32 at offsets 0,
+// 64, 128, 192, 256, 320, 384.
+
+// RQ8 requantizes the 8 int32 lanes of X, which already hold acc + bias,
+// with the block lanes at off(P) into r + outOff (wrapping like TFLite's
+// int32 addition), before the clamp:
+//   x = X << left                                  (SHIFT; int32, wrapping)
+//   s = (x·multiplier + 2^30) >> 31                (SaturatingRoundingDoublingHighMul;
+//                                                   equal to TFLite's nudge-and-truncate form)
+//   r = (s >> right) + ((s & mask) > half + (s < 0))   (RoundingDivideByPOT)
+// T1-T3 are clobbered; Y11 must be zero, Y14 hold outOff in every lane and
+// Y15 the nudge 2^30 in every quadword. SHIFT is RQLEFT, or RQNOLEFT when
+// no channel of the op shifts left (multipliers below one, nearly every
+// convolution). Zen-class cores run every vector shift on one pipe, so
+// the high multiply doubles with VPADDQ and moves dwords with VPSHUFD
+// instead of shifting:
+//   e, o = x·m (+ nudge) for even and odd lanes (64-bit, VPMULDQ)
+//   e+e, o+o hold (x·m + 2^30) >> 31 in their high dwords
+// and the rounding compares (s & mask) − (s < 0) > half, the same test
+// as (s & mask) > half + (s < 0).
+#define RQ8(X, T1, T2, T3, P, off, SHIFT) \
+	SHIFT(X, P, off)                     \
+	VPMULDQ     128+off(P), X, T1        \
+	VPSHUFD     $0xF5, X, T2             \
+	VPMULDQ     384+off(P), T2, T2       \
+	VPADDQ      Y15, T1, T1              \
+	VPADDQ      Y15, T2, T2              \
+	VPADDQ      T1, T1, T1               \
+	VPADDQ      T2, T2, T2               \
+	VPSHUFD     $0xF5, T1, T1            \
+	VPBLENDD    $0xAA, T2, T1, X         \
+	VPSRAVD     192+off(P), X, T1        \
+	VPAND       256+off(P), X, T2        \
+	VPCMPGTD    X, Y11, T3               \
+	VPADDD      T3, T2, T2               \
+	VPCMPGTD    320+off(P), T2, T2       \
+	VPSUBD      T2, T1, X                \
+	VPADDD      Y14, X, X
+
+#define RQLEFT(X, P, off) VPSLLVD 64+off(P), X, X
+#define RQNOLEFT(X, P, off)
+
+// RQ16 is RQ8 on two registers at once, XA with the block lanes at
+// offA(P) and XB with those at offB(P), their instructions interleaved:
+// Zen's small FP scheduler sees only a few dozen instructions ahead, so
+// two independent chains side by side keep the pipes busy where one
+// after the other would wait on each step's latency.
+#define RQ16(XA, A1, A2, A3, offA, XB, B1, B2, B3, offB, P, SHIFT) \
+	SHIFT(XA, P, offA)                   \
+	SHIFT(XB, P, offB)                   \
+	VPMULDQ     128+offA(P), XA, A1      \
+	VPMULDQ     128+offB(P), XB, B1      \
+	VPSHUFD     $0xF5, XA, A2            \
+	VPSHUFD     $0xF5, XB, B2            \
+	VPMULDQ     384+offA(P), A2, A2      \
+	VPMULDQ     384+offB(P), B2, B2      \
+	VPADDQ      Y15, A1, A1              \
+	VPADDQ      Y15, B1, B1              \
+	VPADDQ      Y15, A2, A2              \
+	VPADDQ      Y15, B2, B2              \
+	VPADDQ      A1, A1, A1               \
+	VPADDQ      B1, B1, B1               \
+	VPADDQ      A2, A2, A2               \
+	VPADDQ      B2, B2, B2               \
+	VPSHUFD     $0xF5, A1, A1            \
+	VPSHUFD     $0xF5, B1, B1            \
+	VPBLENDD    $0xAA, A2, A1, XA        \
+	VPBLENDD    $0xAA, B2, B1, XB        \
+	VPSRAVD     192+offA(P), XA, A1      \
+	VPSRAVD     192+offB(P), XB, B1      \
+	VPAND       256+offA(P), XA, A2      \
+	VPAND       256+offB(P), XB, B2      \
+	VPCMPGTD    XA, Y11, A3              \
+	VPCMPGTD    XB, Y11, B3              \
+	VPADDD      A3, A2, A2               \
+	VPADDD      B3, B2, B2               \
+	VPCMPGTD    320+offA(P), A2, A2      \
+	VPCMPGTD    320+offB(P), B2, B2      \
+	VPSUBD      A2, A1, XA               \
+	VPSUBD      B2, B1, XB               \
+	VPADDD      Y14, XA, XA              \
+	VPADDD      Y14, XB, XB
+
+#define RQF16(XA, A1, A2, offA, XB, B1, B2, offB, P) \
+	VPADDD      XA, XA, XA               \
+	VPADDD      XB, XB, XB               \
+	VPMULDQ     128+offA(P), XA, A1      \
+	VPMULDQ     128+offB(P), XB, B1      \
+	VPSHUFD     $0xF5, XA, A2            \
+	VPSHUFD     $0xF5, XB, B2            \
+	VPMULDQ     384+offA(P), A2, A2      \
+	VPMULDQ     384+offB(P), B2, B2      \
+	VPADDQ      Y15, A1, A1              \
+	VPADDQ      Y15, B1, B1              \
+	VPADDQ      Y15, A2, A2              \
+	VPADDQ      Y15, B2, B2              \
+	VPSHUFD     $0xF5, A1, A1            \
+	VPSHUFD     $0xF5, B1, B1            \
+	VPBLENDD    $0xAA, A2, A1, XA        \
+	VPBLENDD    $0xAA, B2, B1, XB        \
+	VPCMPGTD    XA, Y11, A1              \
+	VPCMPGTD    XB, Y11, B1              \
+	VPADDD      256+offA(P), XA, XA      \
+	VPADDD      256+offB(P), XB, XB      \
+	VPADDD      A1, XA, XA               \
+	VPADDD      B1, XB, XB               \
+	VPSRAVD     192+offA(P), XA, XA      \
+	VPSRAVD     192+offB(P), XB, XB
