@@ -50,14 +50,20 @@ type depthwiseFast[T quantElem] struct {
 	// Models with few channels (8 in a small MobileNet) spend most of
 	// their depthwise time in per-pixel calls otherwise.
 	rowStore bool
-	// row3x3 runs the interior columns [ixLo, ixHi) of rows whose taps
-	// all lie inside the input through the row kernel (3×3, depth
-	// multiplier 1, C a multiple of 8, amd64): one call per row instead
-	// of two per pixel, with the sums never leaving registers. rowBlocks
-	// are its requantization parameters, with biasAll in their bias.
-	row3x3     bool
-	ixLo, ixHi int
-	rowBlocks  []rqBlock
+	// row3x3 runs every pixel through the row kernel (3×3, depth
+	// multiplier 1, C a multiple of 8, amd64; see depthwise_row.go): one
+	// call per row instead of two per pixel, the sums never leaving
+	// registers. rowBlocks are its requantization parameters, with
+	// biasAll in their bias. colsInterior is true when no column has a
+	// padding tap; rows with padding taps read patch, a per-worker copy
+	// (patchStride elements each) with the padding filled in by the
+	// input zero point, copied from zpRow.
+	row3x3       bool
+	colsInterior bool
+	rowBlocks    []rqBlock
+	patch        []T
+	patchStride  int
+	zpRow        []T
 
 	inData  []T
 	outData []T
@@ -147,17 +153,16 @@ func newDepthwiseFast[T quantElem](ref *depthwiseQuant[T]) *depthwiseFast[T] {
 		// One block whose sixteen lanes all hold the shared parameters.
 		o.blocks = newRQBlocks(slices.Repeat(o.rq[:1], 16), nil)
 	}
-	o.ixLo, o.ixHi = interiorColumns(&g)
-	o.row3x3 = dwRowSIMD && o.simd && len(c.w3) > 0 && g.outC%8 == 0 && o.ixLo < o.ixHi
-	if o.row3x3 {
-		o.rowBlocks = newDWRowBlocks(o.rq)
-	}
-	o.acc = make([]int32, n.Pool.Workers()*o.accStride)
 	o.rc = rqConsts{outOff: o.q.outputOffset, actMin: o.q.actMin, actMax: o.q.actMax}
 	if isUnsigned[T]() {
 		o.rc.unsigned = 1
 	}
 	o.rc.setShifts(o.blocks)
+	if dwRowSIMD && o.simd && len(c.w3) > 0 && g.outC%8 == 0 {
+		o.prepareRows()
+	} else {
+		o.acc = make([]int32, n.Pool.Workers()*o.accStride)
+	}
 	if ref.bias != nil && ref.bias.Const && len(ref.bias.Data) > 0 {
 		o.setBias(ref.bias.Int32())
 	} else {
@@ -199,66 +204,40 @@ func (o *depthwiseFast[T]) Eval() error {
 func (o *depthwiseFast[T]) RunParts(w, lo, hi int) {
 	g := &o.g
 	C := g.outC
+	if o.row3x3 {
+		o.runRows(w, lo, hi)
+		return
+	}
 	acc := o.acc[w*o.accStride : (w+1)*o.accStride]
 	fullRows := convTapRange{0, g.filterH}
 	for r := lo; r < hi; r++ {
 		b, oy := r/g.outH, r%g.outH
+		rows := g.rowTaps[oy]
 		outRow := o.outData[r*g.outW*C : (r+1)*g.outW*C]
-		if o.row3x3 && g.rowTaps[oy] == fullRows {
-			o.interiorRow(outRow, b, oy)
-			o.pixels(outRow, acc, b, oy, 0, o.ixLo)
-			o.pixels(outRow, acc, b, oy, o.ixHi, g.outW)
-			continue
+		for ox := 0; ox < g.outW; ox++ {
+			cols := g.colTaps[ox]
+			acc := acc
+			if o.rowStore {
+				acc = acc[ox*C:]
+			}
+			interior := rows == fullRows && cols.lo == 0 && cols.hi == g.filterW
+			switch {
+			case interior && g.filterH == 3 && g.filterW == 3 && o.mult == 1:
+				o.interior3x3(acc, b, oy, ox)
+			case interior:
+				copy(acc, o.biasAll)
+				o.accumulate(acc, b, oy, ox, rows, cols, 0)
+			default:
+				copy(acc, o.biasIn)
+				o.accumulate(acc, b, oy, ox, rows, cols, o.q.inputOffset)
+			}
+			if !o.rowStore {
+				o.store(outRow[ox*C:(ox+1)*C], acc)
+			}
 		}
-		o.pixels(outRow, acc, b, oy, 0, g.outW)
-	}
-}
-
-// interiorRow computes output row (b, oy)'s interior columns [ixLo, ixHi)
-// with the row kernel.
-func (o *depthwiseFast[T]) interiorRow(outRow []T, b, oy int) {
-	g := &o.g
-	C := g.inC
-	iy, ix := oy*g.strideH-g.padH, o.ixLo*g.strideW-g.padW
-	p := ((b*g.inH+iy)*g.inW + ix) * C
-	dwRow3x3SIMD(o.inData, p, g.dilationW*C, g.dilationH*g.inW*C, g.strideW*C, C, o.consts.w3, o.rowBlocks, &o.rc,
-		outRow[o.ixLo*C:o.ixHi*C], o.ixHi-o.ixLo)
-}
-
-// pixels computes output pixels [x0, x1) of row (b, oy) one at a time:
-// sums into acc, then requantized per pixel or, with rowStore, all at
-// once.
-func (o *depthwiseFast[T]) pixels(outRow []T, acc []int32, b, oy, x0, x1 int) {
-	if x0 >= x1 {
-		return
-	}
-	g := &o.g
-	C := g.outC
-	rows := g.rowTaps[oy]
-	fullRows := convTapRange{0, g.filterH}
-	for ox := x0; ox < x1; ox++ {
-		cols := g.colTaps[ox]
-		acc := acc
 		if o.rowStore {
-			acc = acc[(ox-x0)*C:]
+			o.storeRow(outRow, acc)
 		}
-		interior := rows == fullRows && cols.lo == 0 && cols.hi == g.filterW
-		switch {
-		case interior && g.filterH == 3 && g.filterW == 3 && o.mult == 1:
-			o.interior3x3(acc, b, oy, ox)
-		case interior:
-			copy(acc, o.biasAll)
-			o.accumulate(acc, b, oy, ox, rows, cols, 0)
-		default:
-			copy(acc, o.biasIn)
-			o.accumulate(acc, b, oy, ox, rows, cols, o.q.inputOffset)
-		}
-		if !o.rowStore {
-			o.store(outRow[ox*C:(ox+1)*C], acc)
-		}
-	}
-	if o.rowStore {
-		o.storeRow(outRow[x0*C:x1*C], acc)
 	}
 }
 
