@@ -59,7 +59,7 @@ func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
 		ref: ref, n: n, g: g, in: ref.in, out: ref.out, filter: ref.filter, bias: ref.bias,
 		pool: n.Pool, simd: intSIMD(), mult: ref.mult, acc: make([]float32, n.Pool.Workers()*g.outC), actMin: ref.actMin, actMax: ref.actMax,
 	}
-	if dwRowSIMD() && o.mult == 1 && g.outC >= 8 {
+	if dwRowFloatSIMD() && o.mult == 1 && g.outC >= 8 {
 		o.rowSIMD = true
 		o.tapOffsets = nil
 		for fy := 0; fy < g.filterH; fy++ {

@@ -7,4 +7,4 @@ func dwRowF32(in *float32, offs *int, taps int, pxStep uintptr, w *float32, wstr
 	panic("kernel: dwRowF32 without AVX2")
 }
 
-func dwRowSIMD() bool { return false }
+func dwRowFloatSIMD() bool { return false }

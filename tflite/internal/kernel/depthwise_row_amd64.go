@@ -2,9 +2,9 @@ package kernel
 
 import "unsafe"
 
-// The row kernels step from block to block by 448 bytes
+// The row kernels step from block to block by RQBLOCKSIZE (768) bytes
 // (depthwise_row_amd64.s); this fails to compile if rqBlock changes size.
-const _ = uint(448-rqBlockSize) + uint(rqBlockSize-448)
+const _ = uint(768-rqBlockSize) + uint(rqBlockSize-768)
 
 // dwRowSIMD reports whether this architecture has the depthwise row
 // kernels.

@@ -96,7 +96,7 @@ LPIXEL:                                           \
 	ADDQ         $16, AX                          \
 	ADDQ         $16, R14                         \
 	ADDQ         $320, BX                         \
-	ADDQ         $448, R13                        \
+	ADDQ         $RQBLOCKSIZE, R13                        \
 	DECQ         R11                              \
 	JNZ          LBLOCK
 
@@ -130,7 +130,7 @@ LPIXEL:                                           \
 	ADDQ         $8, AX                           \
 	ADDQ         $8, R14                          \
 	ADDQ         $160, BX                         \
-	ADDQ         $448, R13                        \
+	ADDQ         $RQBLOCKSIZE, R13                        \
 	DECQ         R11                              \
 	JNZ          LBLOCK
 

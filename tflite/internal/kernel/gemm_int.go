@@ -45,6 +45,10 @@ type packedInt struct {
 	// SDOT layout, whose kernel leaves out the input offset; see
 	// newIntEpilogue.
 	wsum []int32
+	// absSum is Σ_k |w[c][k]| (with the filter offset) per channel of
+	// the original filter, which bounds the accumulators (see
+	// intEpilogue.setBias); nil when unknown.
+	absSum []int64
 }
 
 // groupWidth is the number of channels per group of this layout.
@@ -122,12 +126,14 @@ func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32, taps int) *pa
 	if p.sdot {
 		p.wsum = make([]int32, n)
 	}
+	p.absSum = make([]int64, n)
 	for c := 0; c < n; c++ {
 		blk, ch := c/simdGroup, c%simdGroup
 		var sum int32
 		for kk, v := range w[c*k : (c+1)*k] {
 			o := int32(v) + filterOffset
 			sum += o
+			p.absSum[c] += int64(max(o, -o))
 			i := ((blk*kg+kk/taps)*simdGroup+ch)*taps + kk%taps
 			if fitsInt8 {
 				p.w8[i] = int8(o)
@@ -163,6 +169,7 @@ func packInt[T quantElem](w []T, n, k int, filterOffset int32) (*packedInt, bool
 		if absSum*swarMaxAbsInput >= 1<<31 {
 			return nil, false
 		}
+		p.absSum = append(p.absSum, absSum)
 	}
 	return p, true
 }
@@ -219,12 +226,18 @@ type intEpilogue struct {
 	// per block of 16 channels (the last one padded).
 	blocks []rqBlock
 	rc     rqConsts
+	// absSum is the packed weights' (packedInt.absSum); maxAbs scratch
+	// for the bound setBias derives from it.
+	absSum, maxAbs []int64
 }
 
 // newIntEpilogue prepares the epilogue of the p.n channels of p's
 // kernel, without a bias until setBias; unsigned marks uint8 outputs.
 func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
-	e := intEpilogue{q: q, rq: requantizers(q), bias: make([]int32, p.n)}
+	e := intEpilogue{q: q, rq: requantizers(q), bias: make([]int32, p.n), absSum: p.absSum}
+	if p.absSum != nil {
+		e.maxAbs = make([]int64, p.n)
+	}
 	e.rc = rqConsts{outOff: q.outputOffset, actMin: q.actMin, actMax: q.actMax}
 	if unsigned {
 		e.rc.unsigned = 1
@@ -242,9 +255,12 @@ func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
 }
 
 // setBias installs the op's bias (nil: none), plus the fold, in both
-// parameter sets. A bias computed at run time comes through here on every
-// Eval, so the fold is never lost.
+// parameter sets, and decides whether the requantizer may take its short
+// form: |acc + bias| ≤ 255·Σ|w| + |bias| per channel, as every input plus
+// its offset lies in [−255, 255]. A bias computed at run time comes
+// through here on every Eval, so neither the fold nor the bound is lost.
 func (e *intEpilogue) setBias(b []int32) {
+	e.setShortBound(b)
 	for c := range e.bias {
 		var v int32
 		if b != nil {
@@ -258,6 +274,22 @@ func (e *intEpilogue) setBias(b []int32) {
 			e.blocks[c/16].bias[c%16] = v
 		}
 	}
+}
+
+// setShortBound sets rc.short for bias b (see setBias).
+func (e *intEpilogue) setShortBound(b []int32) {
+	if e.absSum == nil {
+		e.rc.setShort(e.rq, nil)
+		return
+	}
+	maxAbs := e.maxAbs[:len(e.rq)]
+	for c := range maxAbs {
+		maxAbs[c] = swarMaxAbsInput * e.absSum[c]
+		if b != nil {
+			maxAbs[c] += int64(max(b[c], -b[c]))
+		}
+	}
+	e.rc.setShort(e.rq, maxAbs)
 }
 
 // storeGroup writes the (up to) four channels c0.. of one output row.

@@ -3,7 +3,10 @@
 // fixedpoint.MultiplyByQuantizedMultiplier + zero point with the same
 // instructions. Parameters come from an rqBlock (requant.go): bias, left,
 // multiplier, right, mask, half, multOdd — each [16]int32 at offsets 0,
-// 64, 128, 192, 256, 320, 384.
+// 64, 128, 192, 256, 320, 384 — and the short form's m2, m2Odd, k2Even,
+// k2Odd, rmask at 448, 512, 576, 640, 704; RQBLOCKSIZE bytes in all.
+
+#define RQBLOCKSIZE 768
 
 // RQ8 requantizes the 8 int32 lanes of X, which already hold acc + bias,
 // with the block lanes at off(P) into r + outOff (wrapping like TFLite's

@@ -133,12 +133,14 @@ func packWinograd[T quantElem](w []T, n, inC int, filterOffset int32) *packedInt
 	kp := (inC + 1) / 2
 	p := &packedInt{n: n, k: 16 * 2 * kp, lda: 16 * 2 * kp, simd: true}
 	p.w16 = make([]int16, p.groups()*16*kp*simdGroup*2)
+	p.absSum = make([]int64, n)
 	var g [9]int32
 	for o := 0; o < n; o++ {
 		blk, ch := o/simdGroup, o%simdGroup
 		for c := 0; c < inC; c++ {
 			for tap := range g {
 				g[tap] = int32(w[(o*9+tap)*inC+c]) + filterOffset
+				p.absSum[o] += int64(max(g[tap], -g[tap]))
 			}
 			u := winoFilter(&g)
 			for xi, v := range u {
