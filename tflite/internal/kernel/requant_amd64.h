@@ -113,3 +113,40 @@
 	VPADDD      B1, XB, XB               \
 	VPSRAVD     192+offA(P), XA, XA      \
 	VPSRAVD     192+offB(P), XB, XB
+
+// RQ16S requantizes XA and XB (8 lanes each, block lanes at offA(P) and
+// offB(P), as RQ16) by the short form (requantizer.short), allowed where
+// rqConsts.short is set (|x| < 2^30): one 64-bit product and one shift
+// per lane, the two roundings folded into the constant k2:
+//   t = hi32(x·m2 + k2) + x − [x < 0 ∧ right > 0],  r = t >> right
+// with m2 = 2·multiplier − 2^32 (the + x restores the 2^32·x that m2
+// leaves out). Needs Y11 zero and Y14 outOff; clobbers A1, A2, B1, B2.
+#define RQ16S(XA, A1, A2, offA, XB, B1, B2, offB, P, SHIFT) \
+	SHIFT(XA, P, offA)                   \
+	SHIFT(XB, P, offB)                   \
+	VPMULDQ     448+offA(P), XA, A1      \
+	VPMULDQ     448+offB(P), XB, B1      \
+	VPSHUFD     $0xF5, XA, A2            \
+	VPSHUFD     $0xF5, XB, B2            \
+	VPMULDQ     512+offA(P), A2, A2      \
+	VPMULDQ     512+offB(P), B2, B2      \
+	VPADDQ      576+offA(P), A1, A1      \
+	VPADDQ      576+offB(P), B1, B1      \
+	VPADDQ      640+offA(P), A2, A2      \
+	VPADDQ      640+offB(P), B2, B2      \
+	VPSHUFD     $0xF5, A1, A1            \
+	VPSHUFD     $0xF5, B1, B1            \
+	VPBLENDD    $0xAA, A2, A1, A1        \
+	VPBLENDD    $0xAA, B2, B1, B1        \
+	VPADDD      XA, A1, A1               \
+	VPADDD      XB, B1, B1               \
+	VPCMPGTD    XA, Y11, A2              \
+	VPCMPGTD    XB, Y11, B2              \
+	VPAND       704+offA(P), A2, A2      \
+	VPAND       704+offB(P), B2, B2      \
+	VPADDD      A2, A1, A1               \
+	VPADDD      B2, B1, B1               \
+	VPSRAVD     192+offA(P), A1, XA      \
+	VPSRAVD     192+offB(P), B1, XB      \
+	VPADDD      Y14, XA, XA              \
+	VPADDD      Y14, XB, XB
