@@ -41,7 +41,7 @@ func gemmIntSIMD[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e
 		// A last block with 8 live channels or fewer takes the
 		// half-width kernel where there is one.
 		half := n-g*simdGroup <= simdGroup/2
-		r := 0
+		r := gemmIntFused(a, rows, lda, b8, b16, kp, g, e, out, n)
 		for ; r+4 <= rows; r += 4 {
 			switch {
 			case half && dotHalf4(&a[r*lda], uintptr(lda*2), b8, b16, kp, &acc):

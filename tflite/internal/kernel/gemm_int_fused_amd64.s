@@ -1,0 +1,135 @@
+#include "textflag.h"
+#include "requant_amd64.h"
+
+// Fused GEMM tiles: the 4 rows × 16 channels dot product of
+// gemm_int_amd64.s followed, in registers, by the short-form
+// requantization of requant16 (RQ16S), the pack and the clamp, for
+// `tiles` consecutive tiles of 4 rows. Sums never go through memory and
+// one call covers a whole block of rows, so the requantization of one
+// tile overlaps the products of the next. Only for ops whose rqConsts
+// allow the short form without left shifts (see gemmIntFused).
+//
+// Registers: SI, R8, R9, R10 the tile's four A rows; R15 the weights;
+// Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8-Y13 temporaries; Y14 outOff
+// (RQ16S reads it, with Y11 zero).
+
+// DOTSTEP adds one pair of taps; LOADW loads the pair's 16×2 weights
+// into Y8, Y9 as int16.
+#define DOTSTEP(LOADW) \
+	LOADW                             \
+	VPBROADCASTD (SI), Y10            \
+	VPBROADCASTD (R8), Y11            \
+	VPMADDWD     Y8, Y10, Y12         \
+	VPMADDWD     Y9, Y10, Y13         \
+	VPADDD       Y12, Y0, Y0          \
+	VPADDD       Y13, Y1, Y1          \
+	VPMADDWD     Y8, Y11, Y12         \
+	VPMADDWD     Y9, Y11, Y13         \
+	VPADDD       Y12, Y2, Y2          \
+	VPADDD       Y13, Y3, Y3          \
+	VPBROADCASTD (R9), Y10            \
+	VPBROADCASTD (R10), Y11           \
+	VPMADDWD     Y8, Y10, Y12         \
+	VPMADDWD     Y9, Y10, Y13         \
+	VPADDD       Y12, Y4, Y4          \
+	VPADDD       Y13, Y5, Y5          \
+	VPMADDWD     Y8, Y11, Y12         \
+	VPMADDWD     Y9, Y11, Y13         \
+	VPADDD       Y12, Y6, Y6          \
+	VPADDD       Y13, Y7, Y7          \
+	ADDQ         $4, SI               \
+	ADDQ         $4, R8               \
+	ADDQ         $4, R9               \
+	ADDQ         $4, R10
+
+#define LOADW8 \
+	VPMOVSXBW (R15), Y8   \
+	VPMOVSXBW 16(R15), Y9 \
+	ADDQ      $32, R15
+
+#define LOADW16 \
+	VMOVDQU (R15), Y8   \
+	VMOVDQU 32(R15), Y9 \
+	ADDQ    $64, R15
+
+// EPIROW requantizes row sums XA (channels 0-7) and XB (8-15) with the
+// block at R13, packs them to 16 bytes and stores them at (DI); CX holds
+// the rqConsts pointer. XA's low half ends up holding the bytes.
+#define EPIROW(XA, XB, XLO, PACK, MAX, MIN) \
+	VPADDD       0(R13), XA, XA                         \
+	VPADDD       32(R13), XB, XB                        \
+	RQ16S(XA, Y8, Y9, 0, XB, Y10, Y12, 32, R13, RQNOLEFT) \
+	VPACKSSDW    XB, XA, XA                             \
+	VPERMQ       $0xD8, XA, XA                          \
+	VEXTRACTI128 $1, XA, X13                            \
+	PACK         X13, XLO, XLO                          \
+	VPBROADCASTB 4(CX), X13                             \
+	MAX          X13, XLO, XLO                          \
+	VPBROADCASTB 8(CX), X13                             \
+	MIN          X13, XLO, XLO                          \
+	VMOVDQU      XLO, (DI)                              \
+	ADDQ         R14, DI
+
+// DOTREQ is the whole kernel body for one weight width and output type.
+#define DOTREQ(LOADW, PACK, MAX, MIN) \
+	MOVQ         a+0(FP), SI           \
+	MOVQ         lda+8(FP), DX         \
+	MOVQ         kpairs+24(FP), R11    \
+	MOVQ         tiles+32(FP), R12     \
+	MOVQ         blk+40(FP), R13       \
+	MOVQ         out+48(FP), DI        \
+	MOVQ         ldo+56(FP), R14       \
+	MOVQ         c+64(FP), CX          \
+	VPBROADCASTD 0(CX), Y14            \
+	TESTQ        R12, R12              \
+	JZ           done                  \
+tile:                                  \
+	MOVQ         SI, AX                \
+	LEAQ         (SI)(DX*1), R8        \
+	LEAQ         (R8)(DX*1), R9        \
+	LEAQ         (R9)(DX*1), R10       \
+	MOVQ         b+16(FP), R15         \
+	MOVQ         R11, BX               \
+	VPXOR        Y0, Y0, Y0            \
+	VPXOR        Y1, Y1, Y1            \
+	VPXOR        Y2, Y2, Y2            \
+	VPXOR        Y3, Y3, Y3            \
+	VPXOR        Y4, Y4, Y4            \
+	VPXOR        Y5, Y5, Y5            \
+	VPXOR        Y6, Y6, Y6            \
+	VPXOR        Y7, Y7, Y7            \
+	TESTQ        BX, BX                \
+	JZ           epi                   \
+step:                                  \
+	DOTSTEP(LOADW)                     \
+	DECQ         BX                    \
+	JNZ          step                  \
+epi:                                   \
+	MOVQ         c+64(FP), CX          \
+	VPXOR        Y11, Y11, Y11         \
+	EPIROW(Y0, Y1, X0, PACK, MAX, MIN) \
+	EPIROW(Y2, Y3, X2, PACK, MAX, MIN) \
+	EPIROW(Y4, Y5, X4, PACK, MAX, MIN) \
+	EPIROW(Y6, Y7, X6, PACK, MAX, MIN) \
+	LEAQ         (AX)(DX*4), SI        \
+	DECQ         R12                   \
+	JNZ          tile                  \
+done:                                  \
+	VZEROUPPER                         \
+	RET
+
+// func dotReqI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqI8S(SB), NOSPLIT, $0-72
+	DOTREQ(LOADW8, VPACKSSWB, VPMAXSB, VPMINSB)
+
+// func dotReqI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqI8U(SB), NOSPLIT, $0-72
+	DOTREQ(LOADW8, VPACKUSWB, VPMAXUB, VPMINUB)
+
+// func dotReqI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqI16S(SB), NOSPLIT, $0-72
+	DOTREQ(LOADW16, VPACKSSWB, VPMAXSB, VPMINSB)
+
+// func dotReqI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
+	DOTREQ(LOADW16, VPACKUSWB, VPMAXUB, VPMINUB)
