@@ -133,3 +133,111 @@ TEXT ·dotReqI16S(SB), NOSPLIT, $0-72
 // func dotReqI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 	DOTREQ(LOADW16, VPACKUSWB, VPMAXUB, VPMINUB)
+
+// The same for a last block of exactly 8 channels: the first 8 channels
+// of each tap pair's 16 (the rest are zero weights), rows in Y0-Y3, two
+// rows requantized at once, 8 bytes stored per row.
+
+#define DOTSTEPH(LOADW) \
+	LOADW                             \
+	VPBROADCASTD (SI), Y10            \
+	VPBROADCASTD (R8), Y11            \
+	VPBROADCASTD (R9), Y12            \
+	VPBROADCASTD (R10), Y13           \
+	VPMADDWD     Y8, Y10, Y10         \
+	VPMADDWD     Y8, Y11, Y11         \
+	VPMADDWD     Y8, Y12, Y12         \
+	VPMADDWD     Y8, Y13, Y13         \
+	VPADDD       Y10, Y0, Y0          \
+	VPADDD       Y11, Y1, Y1          \
+	VPADDD       Y12, Y2, Y2          \
+	VPADDD       Y13, Y3, Y3          \
+	ADDQ         $4, SI               \
+	ADDQ         $4, R8               \
+	ADDQ         $4, R9               \
+	ADDQ         $4, R10
+
+#define LOADWH8 \
+	VPMOVSXBW (R15), Y8 \
+	ADDQ      $32, R15
+
+#define LOADWH16 \
+	VMOVDQU (R15), Y8 \
+	ADDQ    $64, R15
+
+// EPIPAIR requantizes rows XA and XB (channels 0-7 each), packs them and
+// stores 8 bytes of each, ldo apart.
+#define EPIPAIR(XA, XB, XLO, PACK, MAX, MIN) \
+	VPADDD       0(R13), XA, XA                        \
+	VPADDD       0(R13), XB, XB                        \
+	RQ16S(XA, Y8, Y9, 0, XB, Y10, Y12, 0, R13, RQNOLEFT) \
+	VPACKSSDW    XB, XA, XA                            \
+	VPERMQ       $0xD8, XA, XA                         \
+	VEXTRACTI128 $1, XA, X13                           \
+	PACK         X13, XLO, XLO                         \
+	VPBROADCASTB 4(CX), X13                            \
+	MAX          X13, XLO, XLO                         \
+	VPBROADCASTB 8(CX), X13                            \
+	MIN          X13, XLO, XLO                         \
+	VMOVQ        XLO, (DI)                             \
+	ADDQ         R14, DI                               \
+	VPEXTRQ      $1, XLO, BX                           \
+	MOVQ         BX, (DI)                              \
+	ADDQ         R14, DI
+
+#define DOTREQH(LOADW, PACK, MAX, MIN) \
+	MOVQ         a+0(FP), SI           \
+	MOVQ         lda+8(FP), DX         \
+	MOVQ         kpairs+24(FP), R11    \
+	MOVQ         tiles+32(FP), R12     \
+	MOVQ         blk+40(FP), R13       \
+	MOVQ         out+48(FP), DI        \
+	MOVQ         ldo+56(FP), R14       \
+	MOVQ         c+64(FP), CX          \
+	VPBROADCASTD 0(CX), Y14            \
+	TESTQ        R12, R12              \
+	JZ           done                  \
+tile:                                  \
+	MOVQ         SI, AX                \
+	LEAQ         (SI)(DX*1), R8        \
+	LEAQ         (R8)(DX*1), R9        \
+	LEAQ         (R9)(DX*1), R10       \
+	MOVQ         b+16(FP), R15         \
+	MOVQ         R11, BX               \
+	VPXOR        Y0, Y0, Y0            \
+	VPXOR        Y1, Y1, Y1            \
+	VPXOR        Y2, Y2, Y2            \
+	VPXOR        Y3, Y3, Y3            \
+	TESTQ        BX, BX                \
+	JZ           epi                   \
+step:                                  \
+	DOTSTEPH(LOADW)                    \
+	DECQ         BX                    \
+	JNZ          step                  \
+epi:                                   \
+	MOVQ         c+64(FP), CX          \
+	VPXOR        Y11, Y11, Y11         \
+	EPIPAIR(Y0, Y1, X0, PACK, MAX, MIN) \
+	EPIPAIR(Y2, Y3, X2, PACK, MAX, MIN) \
+	LEAQ         (AX)(DX*4), SI        \
+	DECQ         R12                   \
+	JNZ          tile                  \
+done:                                  \
+	VZEROUPPER                         \
+	RET
+
+// func dotReqHalfI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqHalfI8S(SB), NOSPLIT, $0-72
+	DOTREQH(LOADWH8, VPACKSSWB, VPMAXSB, VPMINSB)
+
+// func dotReqHalfI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqHalfI8U(SB), NOSPLIT, $0-72
+	DOTREQH(LOADWH8, VPACKUSWB, VPMAXUB, VPMINUB)
+
+// func dotReqHalfI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqHalfI16S(SB), NOSPLIT, $0-72
+	DOTREQH(LOADWH16, VPACKSSWB, VPMAXSB, VPMINSB)
+
+// func dotReqHalfI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqHalfI16U(SB), NOSPLIT, $0-72
+	DOTREQH(LOADWH16, VPACKUSWB, VPMAXUB, VPMINUB)
