@@ -1,5 +1,4 @@
 #include "textflag.h"
-#include "depthwise_amd64.h"
 
 // Depthwise 3×3 interior pixel, 8 channels per step: acc[c] = bias[c] +
 // Σ_taps x_tap[c]·w_tap[c] in int32 (wrapping, like TFLite). x is the
@@ -221,9 +220,24 @@ tapfdone:
 	VZEROUPPER
 	RET
 
-// Depthwise 3×3 interior pixel, 16 channels per step, on VPMADDWD
-// (DWPAIR in depthwise_amd64.h); VPERM2I128 restores channel order at
-// the end. w: per block 320 bytes = 5 pairs × (lo, hi) × 16 int16.
+// Depthwise 3×3 interior pixel, 16 channels per step, on VPMADDWD: taps
+// are paired (0,1) (2,3) (4,5) (6,7) (8,–); interleaving two taps' int16
+// inputs lets one VPMADDWD add both products per channel. Interleaving
+// works within 128-bit lanes, so the "lo" half holds channels 0-3 and
+// 8-11, the "hi" half 4-7 and 12-15; the weights (packDepthwise3x3) are
+// laid out the same way and VPERM2I128 restores channel order at the end.
+// Sums are exact: |x·w| ≤ 255·255, two per lane.
+// w: per block 320 bytes = 5 pairs × (lo, hi) × 16 int16.
+
+#define DWPAIR(XA, XB, OFF, EXT) \
+	EXT        XA, Y0             \
+	EXT        XB, Y1             \
+	VPUNPCKLWD Y1, Y0, Y2         \
+	VPUNPCKHWD Y1, Y0, Y3         \
+	VPMADDWD   OFF(BX), Y2, Y2    \
+	VPMADDWD   OFF+32(BX), Y3, Y3 \
+	VPADDD     Y2, Y4, Y4         \
+	VPADDD     Y3, Y5, Y5
 
 // func dw3x3MaddInt8(in *int8, dx, dy uintptr, w *int16, bias *int32, acc *int32, blocks int)
 TEXT ·dw3x3MaddInt8(SB), NOSPLIT, $0-56

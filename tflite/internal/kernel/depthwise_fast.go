@@ -19,8 +19,10 @@ import (
 // Σ w·(x + inputOffset) = Σ w·x + inputOffset·Σ w, and the second term is
 // a per-channel constant folded into the bias ahead of time, so the inner
 // loop is a plain multiply-add. Border pixels take the generic loop,
-// which skips the padding taps exactly as TFLite does. Output rows are the
-// parts split across the worker pool.
+// which skips the padding taps exactly as TFLite does. On amd64 a 3×3
+// filter with depth multiplier 1 and a multiple of 8 channels takes the
+// row path instead (depthwise_row.go), borders included. Output rows are
+// the parts split across the worker pool.
 type depthwiseFast[T quantElem] struct {
 	ref *depthwiseQuant[T] // the reference loop, for tests
 	n   *Node
@@ -39,7 +41,7 @@ type depthwiseFast[T quantElem] struct {
 	mult    int     // depth multiplier
 	biasIn  []int32 // bias for border pixels
 	biasAll []int32 // bias + inputOffset·Σ_taps w, for interior pixels
-	acc     []int32 // per worker, accStride entries
+	acc     []int32 // per worker, accStride entries (nil on the row path)
 	// accStride is outC rounded up to 16, so the SIMD requantizer can
 	// read a whole block past the last channel; with rowStore it is a
 	// whole output row (outW·outC) rounded up to 16.
@@ -50,17 +52,19 @@ type depthwiseFast[T quantElem] struct {
 	// Models with few channels (8 in a small MobileNet) spend most of
 	// their depthwise time in per-pixel calls otherwise.
 	rowStore bool
-	// row3x3 runs every pixel through the row kernel (3×3, depth
-	// multiplier 1, C a multiple of 8, amd64; see depthwise_row.go): one
-	// call per row instead of two per pixel, the sums never leaving
-	// registers. rowBlocks are its requantization parameters, with
-	// biasAll in their bias. colsInterior is true when no column has a
-	// padding tap; rows with padding taps read patch, a per-worker copy
-	// (patchStride elements each) with the padding filled in by the
-	// input zero point, copied from zpRow.
+	// row3x3 runs every pixel through the row kernel (see
+	// depthwise_row.go): one call per row instead of two per pixel, the
+	// sums never leaving registers, biasAll in the bias lanes. rows are
+	// the kernels' parameters; pairs, for 8 channels at stride 1, the
+	// same twice over for two pixels per 16-lane block (pairBias its
+	// bias). colsInterior is true when no column has a padding tap; rows
+	// with padding taps read patch, a per-worker copy (patchStride
+	// elements each, nil when no row needs one) with the padding filled
+	// in by the input zero point, copied from zpRow.
 	row3x3       bool
 	colsInterior bool
-	rowBlocks    []rqBlock
+	rows, pairs  *dwRowParams
+	pairBias     []int32
 	patch        []T
 	patchStride  int
 	zpRow        []T
@@ -84,13 +88,13 @@ const dw3x3BlockWeights = 5 * 2 * 16
 const dw3x3HalfWeights = 5 * 2 * 8
 
 // packDepthwise3x3 lays a 3×3 filter's offset weights w ([9][C]) out for
-// the VPMADDWD kernels (depthwise_amd64.h): per block of 16 channels, per
-// tap pair (0,1) (2,3) (4,5) (6,7) (8,–), a "lo" half for channels 0-3 and
-// 8-11 then a "hi" half for 4-7 and 12-15, each lane holding the pair's
-// two weights. The missing tenth tap is 0. When 8 to 15 channels remain,
-// a half block for the next 8 follows (lo = channels 0-3, hi = 4-7) for
-// the half-width row kernel; the per-pixel kernel reads only whole
-// blocks.
+// the VPMADDWD kernels (depthwise_amd64.s, depthwise_row_amd64.s): per
+// block of 16 channels, per tap pair (0,1) (2,3) (4,5) (6,7) (8,–), a
+// "lo" half for channels 0-3 and 8-11 then a "hi" half for 4-7 and
+// 12-15, each lane holding the pair's two weights. The missing tenth tap
+// is 0. When 8 to 15 channels remain, a half block for the next 8
+// follows (lo = channels 0-3, hi = 4-7) for the half-width row kernel;
+// the per-pixel kernel reads only whole blocks.
 func packDepthwise3x3(w []int32, C int) []int16 {
 	blocks, half := C/16, C%16/8
 	out := make([]int16, blocks*dw3x3BlockWeights+half*dw3x3HalfWeights)
@@ -181,7 +185,7 @@ func (o *depthwiseFast[T]) setBias(b []int32) {
 		o.biasAll[c] = v + o.q.inputOffset*o.consts.tapSum[c]
 	}
 	if o.row3x3 {
-		setDWRowBias(o.rowBlocks, o.biasAll)
+		o.setRowBias()
 	}
 }
 

@@ -1,57 +1,21 @@
 package kernel
 
+import "slices"
+
 // The row path of depthwiseFast: every pixel of a 3×3, depth multiplier
 // 1 convolution with C a multiple of 8 goes through a row kernel
 // (dwRow3x3SIMD), which sums, requantizes and stores a run of pixels of
-// one output row in one call.
+// one output row in one call; its parameters are in
+// depthwise_row_blocks.go.
 //
 // Rows whose every tap lies inside the input are read in place. A row
 // with padding taps reads a patch instead: a copy of the input rows it
 // reads in which the padding holds the input zero point. (Copying the
 // whole row costs less than calling the kernel three times per row for
-// the interior and the two edges, even 64 pixels wide.) That is exact: TFLite skips a padding tap, and a tap holding the zero point
-// adds w·(zp + inputOffset) = w·0, so the sum, with the
-// inputOffset·Σ_taps w folded into the bias like every interior pixel's,
-// is the same int32.
-//
-// The row kernels (depthwise_row_amd64.s) requantize their
-// VPMADDWD sums where they land instead of permuting them back to
-// channel order: in a 16-channel block, lanes 0-7 hold channels 0-3 and
-// 8-11, lanes 8-15 channels 4-7 and 12-15. Their rqBlocks are laid out
-// in that lane order. A trailing block of 8 channels (C%16 = 8) runs at
-// half width with lanes 0-7 in channel order.
-
-// dwRowChannel returns the block channel held in lane j (0-15) of a full
-// row-kernel block.
-func dwRowChannel(j int) int { return j%4 + 8*(j/4%2) + 4*(j/8) }
-
-// newDWRowBlocks builds the row kernels' requantization blocks for the
-// channels of rq (a multiple of 8), bias lanes zero until setDWRowBias.
-func newDWRowBlocks(rq []requantizer) []rqBlock {
-	full := len(rq) / 16
-	lanes := make([]requantizer, len(rq))
-	for b := 0; b < full; b++ {
-		for j := 0; j < 16; j++ {
-			lanes[b*16+j] = rq[b*16+dwRowChannel(j)]
-		}
-	}
-	copy(lanes[full*16:], rq[full*16:])
-	return newRQBlocks(lanes, nil)
-}
-
-// setDWRowBias writes bias (per channel) into the bias lanes of blocks
-// built by newDWRowBlocks.
-func setDWRowBias(blocks []rqBlock, bias []int32) {
-	full := len(bias) / 16
-	for b := 0; b < full; b++ {
-		for j := 0; j < 16; j++ {
-			blocks[b].bias[j] = bias[b*16+dwRowChannel(j)]
-		}
-	}
-	if rest := bias[full*16:]; len(rest) > 0 {
-		copy(blocks[full].bias[:], rest)
-	}
-}
+// the interior and the two edges, even 64 pixels wide.) That is exact:
+// TFLite skips a padding tap, and a tap holding the zero point adds
+// w·(zp + inputOffset) = w·0, so the sum, with the inputOffset·Σ_taps w
+// folded into the bias like every interior pixel's, is the same int32.
 
 // allColumnsInterior reports whether every output column's taps lie
 // inside the input horizontally.
@@ -64,14 +28,32 @@ func allColumnsInterior(g *convGeometry) bool {
 	return true
 }
 
-// prepareRows sets up the row path: requantization blocks and the
-// per-worker patch, sized for a whole output row.
+// prepareRows sets up the row path: requantization blocks and, when some
+// row has padding taps, the per-worker patch, sized for a whole output
+// row. With 8 channels and
+// stride 1 a pixel's taps lie 8 bytes before the next pixel's, so the
+// 16-channel kernel runs two pixels at once (pairs) on the weights and
+// parameters repeated twice.
 func (o *depthwiseFast[T]) prepareRows() {
 	g := &o.g
 	o.row3x3 = true
-	o.rowBlocks = newDWRowBlocks(o.rq)
-	o.rc.setShifts(o.rowBlocks)
+	o.rows = newDWRowParams(o.consts.w, o.rq, o.q.outputOffset)
+	o.rows.w3 = o.consts.w3
+	o.rc.setShifts(o.rows.blocks)
+	if g.outC == 8 && g.strideW == 1 {
+		w := make([]int32, 9*16)
+		for i := range w {
+			w[i] = o.consts.w[i/16*8+i%8]
+		}
+		o.pairs = newDWRowParams(w, slices.Repeat(o.rq, 2), o.q.outputOffset)
+		o.pairs.w3 = packDepthwise3x3(w, 16)
+		o.pairBias = make([]int32, 16)
+	}
 	o.colsInterior = allColumnsInterior(g)
+	fullRows := convTapRange{0, g.filterH}
+	if o.colsInterior && !slices.ContainsFunc(g.rowTaps, func(t convTapRange) bool { return t != fullRows }) {
+		return // no padding taps (an explicitly padded input): no patch
+	}
 	row := o.patchWidth() * g.inC
 	o.patchStride = g.filterH * row
 	o.patch = make([]T, o.pool.Workers()*o.patchStride)
@@ -103,8 +85,25 @@ func (o *depthwiseFast[T]) runRows(w, lo, hi int) {
 			continue
 		}
 		p := ((b*g.inH+oy*g.strideH-g.padH)*g.inW - g.padW) * C
-		dwRow3x3SIMD(o.inData, p, g.dilationW*C, g.dilationH*g.inW*C, g.strideW*C, C, o.consts.w3, o.rowBlocks, &o.rc, outRow, g.outW)
+		o.rowKernel(o.inData, p, g.dilationH*g.inW*C, outRow)
 	}
+}
+
+// rowKernel runs the row kernel over the g.outW pixels of outRow, the
+// first one's top-left tap at in[p:], tap rows dy elements apart.
+func (o *depthwiseFast[T]) rowKernel(in []T, p, dy int, outRow []T) {
+	g := &o.g
+	C, n := g.outC, g.outW
+	dx := g.dilationW * C
+	if o.pairs != nil && n >= 2 {
+		k := n / 2
+		dwRow3x3SIMD(in, p, dx, dy, 2*C, 2*C, o.pairs.w3, o.pairs.blocks, o.pairs.fast, &o.rc, outRow[:2*k*C], k)
+		if n%2 == 0 {
+			return
+		}
+		p, outRow, n = p+2*k*C, outRow[2*k*C:], 1 // stride 1: the last pixel's taps
+	}
+	dwRow3x3SIMD(in, p, dx, dy, g.strideW*C, C, o.rows.w3, o.rows.blocks, o.rows.fast, &o.rc, outRow, n)
 }
 
 // patchRow computes output row (b, oy) from a copy of the input rows it
@@ -130,12 +129,37 @@ func (o *depthwiseFast[T]) patchRow(patch, outRow []T, b, oy int) {
 		copy(row[in0*C:in1*C], o.inData[src+in0*C:src+in1*C])
 		copy(row[in1*C:], o.zpRow)
 	}
-	dwRow3x3SIMD(patch, 0, g.dilationW*C, wp*C, g.strideW*C, C, o.consts.w3, o.rowBlocks, &o.rc, outRow, g.outW)
+	o.rowKernel(patch, 0, wp*C, outRow)
 }
 
-// rowKernelUse reports, for tests, whether the row kernel runs the
-// pixels, whether it takes its left-shift loop and whether it has a half
-// block.
-func (o *depthwiseFast[T]) rowKernelUse() (row, left, half bool) {
-	return o.row3x3, o.row3x3 && o.rc.noLeft == 0, o.row3x3 && o.g.outC%16 != 0
+// setRowBias refreshes the row path's bias lanes from biasAll and picks
+// the short requantization when the sums allow it.
+func (o *depthwiseFast[T]) setRowBias() {
+	xMax := int64(128)
+	if isUnsigned[T]() {
+		xMax = 255
+	}
+	o.rows.setBias(o.biasAll, xMax)
+	if o.pairs != nil {
+		copy(o.pairBias, o.biasAll)
+		copy(o.pairBias[8:], o.biasAll)
+		o.pairs.setBias(o.pairBias, xMax)
+	}
+}
+
+// dwRowUse is which parts of the row path an op runs, for tests.
+type dwRowUse struct {
+	row   bool // the row kernels at all
+	fast  bool // the short requantization
+	left  bool // the general requantization's left-shift loop
+	half  bool // a half (8-channel) block
+	pairs bool // two 8-channel pixels per 16-lane block
+}
+
+// rowKernelUse reports which parts of the row path the op runs.
+func (o *depthwiseFast[T]) rowKernelUse() dwRowUse {
+	if !o.row3x3 {
+		return dwRowUse{}
+	}
+	return dwRowUse{row: true, fast: o.rows.fast != nil, left: o.rows.fast == nil && o.rc.noLeft == 0, half: o.g.outC%16 != 0, pairs: o.pairs != nil}
 }

@@ -3,8 +3,10 @@ package kernel
 import "unsafe"
 
 // The row kernels step from block to block by RQBLOCKSIZE (768) bytes
-// (depthwise_row_amd64.s); this fails to compile if rqBlock changes size.
-const _ = uint(768-rqBlockSize) + uint(rqBlockSize-768)
+// (depthwise_row_amd64.s); this fails to compile if rqBlock or
+// dwFastBlock changes size.
+const _ = uint(768-rqBlockSize) + uint(rqBlockSize-768) +
+	uint(768-unsafe.Sizeof(dwFastBlock{})) + uint(unsafe.Sizeof(dwFastBlock{})-768)
 
 // dwRowSIMD reports whether this architecture has the depthwise row
 // kernels.
@@ -15,8 +17,10 @@ const dwRowSIMD = true
 // pixel i's top-left tap is in[p+i·sx:], its taps dx and dy elements
 // apart, and its C outputs go to out[i·C:]. w3 and blocks hold the
 // weights and requantization parameters of packDepthwise3x3 and
-// newDWRowBlocks; the bias + inputOffset·Σw is in the blocks.
-func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C int, w3 []int16, blocks []rqBlock, rc *rqConsts, out []T, pixels int) {
+// newDWRowBlocks; the bias + inputOffset·Σw is in the blocks. When fast
+// is not nil (newDWFastBlocks; the caller has checked the sums fit), its
+// short requantization runs instead.
+func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C int, w3 []int16, blocks []rqBlock, fast []dwFastBlock, rc *rqConsts, out []T, pixels int) {
 	if pixels <= 0 {
 		return
 	}
@@ -26,35 +30,40 @@ func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C int, w3 []int16, blocks 
 	_ = out[pixels*C-1]
 	_ = w3[b16*dw3x3BlockWeights+half*dw3x3HalfWeights-1]
 	_ = blocks[b16+half-1]
+	blk, isFast := unsafe.Pointer(&blocks[0]), 0
+	if fast != nil {
+		_ = fast[b16+half-1]
+		blk, isFast = unsafe.Pointer(&fast[0]), 1
+	}
 	x := unsafe.Pointer(&in[p])
 	o := unsafe.Pointer(&out[0])
 	if b16 > 0 {
 		if isUnsigned[T]() {
-			dwRow3x3Uint8((*uint8)(x), uintptr(dx), uintptr(dy), uintptr(sx), &w3[0], &blocks[0], (*uint8)(o), uintptr(C), pixels, b16, rc)
+			dwRow3x3Uint8((*uint8)(x), uintptr(dx), uintptr(dy), uintptr(sx), &w3[0], blk, (*uint8)(o), uintptr(C), pixels, b16, rc, isFast)
 		} else {
-			dwRow3x3Int8((*int8)(x), uintptr(dx), uintptr(dy), uintptr(sx), &w3[0], &blocks[0], (*int8)(o), uintptr(C), pixels, b16, rc)
+			dwRow3x3Int8((*int8)(x), uintptr(dx), uintptr(dy), uintptr(sx), &w3[0], blk, (*int8)(o), uintptr(C), pixels, b16, rc, isFast)
 		}
 	}
 	if half > 0 {
 		c := 16 * b16
 		x, o := unsafe.Add(x, c), unsafe.Add(o, c)
-		w, blk := &w3[b16*dw3x3BlockWeights], &blocks[b16]
+		w, blk := &w3[b16*dw3x3BlockWeights], unsafe.Add(blk, b16*int(rqBlockSize))
 		if isUnsigned[T]() {
-			dwRow3x3HalfUint8((*uint8)(x), uintptr(dx), uintptr(dy), uintptr(sx), w, blk, (*uint8)(o), uintptr(C), pixels, 1, rc)
+			dwRow3x3HalfUint8((*uint8)(x), uintptr(dx), uintptr(dy), uintptr(sx), w, blk, (*uint8)(o), uintptr(C), pixels, 1, rc, isFast)
 		} else {
-			dwRow3x3HalfInt8((*int8)(x), uintptr(dx), uintptr(dy), uintptr(sx), w, blk, (*int8)(o), uintptr(C), pixels, 1, rc)
+			dwRow3x3HalfInt8((*int8)(x), uintptr(dx), uintptr(dy), uintptr(sx), w, blk, (*int8)(o), uintptr(C), pixels, 1, rc, isFast)
 		}
 	}
 }
 
 //go:noescape
-func dwRow3x3Int8(in *int8, dx, dy, sx uintptr, w *int16, blk *rqBlock, out *int8, ldo uintptr, pixels, blocks int, c *rqConsts)
+func dwRow3x3Int8(in *int8, dx, dy, sx uintptr, w *int16, blk unsafe.Pointer, out *int8, ldo uintptr, pixels, blocks int, c *rqConsts, fast int)
 
 //go:noescape
-func dwRow3x3Uint8(in *uint8, dx, dy, sx uintptr, w *int16, blk *rqBlock, out *uint8, ldo uintptr, pixels, blocks int, c *rqConsts)
+func dwRow3x3Uint8(in *uint8, dx, dy, sx uintptr, w *int16, blk unsafe.Pointer, out *uint8, ldo uintptr, pixels, blocks int, c *rqConsts, fast int)
 
 //go:noescape
-func dwRow3x3HalfInt8(in *int8, dx, dy, sx uintptr, w *int16, blk *rqBlock, out *int8, ldo uintptr, pixels, blocks int, c *rqConsts)
+func dwRow3x3HalfInt8(in *int8, dx, dy, sx uintptr, w *int16, blk unsafe.Pointer, out *int8, ldo uintptr, pixels, blocks int, c *rqConsts, fast int)
 
 //go:noescape
-func dwRow3x3HalfUint8(in *uint8, dx, dy, sx uintptr, w *int16, blk *rqBlock, out *uint8, ldo uintptr, pixels, blocks int, c *rqConsts)
+func dwRow3x3HalfUint8(in *uint8, dx, dy, sx uintptr, w *int16, blk unsafe.Pointer, out *uint8, ldo uintptr, pixels, blocks int, c *rqConsts, fast int)

@@ -13,7 +13,9 @@ import (
 // counts (full blocks, a half block, both), pixel, tap and dilation
 // steps, weights over the whole offset range, biases that wrap the sums,
 // per-channel multipliers with and without left shifts, int8 and uint8,
-// narrowed activation ranges. fast_diff_test.go then checks them in
+// narrowed activation ranges; each case with both requantizations when
+// the short one applies, including at its limits (right shifts 0 and 21,
+// sums of magnitude 2^30 − 1). fast_diff_test.go then checks them in
 // place against the reference kernel.
 
 // dwRowCase is one random row: inputs, weights and requantization.
@@ -50,14 +52,33 @@ func newDWRowCase(r *rand.Rand, C int, unsigned bool) *dwRowCase {
 	}
 	k.bias, k.ms, k.shifts = make([]int32, C), make([]int32, C), make([]int, C)
 	left := r.IntN(3) == 0 // some channel shifts left: the other loop
+	wrap := r.IntN(4) == 0 // sums that wrap int32
+	edge := r.IntN(4) == 0 // sums at the short requantization's limit
+	xMax := int32(128)
+	if unsigned {
+		xMax = 255
+	}
 	for c := range k.bias {
 		k.bias[c] = int32(r.IntN(1<<17)) - 1<<16
-		if r.IntN(8) == 0 {
-			k.bias[c] = anyInt32(r) // sums that wrap int32
+		switch {
+		case wrap && r.IntN(2) == 0:
+			k.bias[c] = anyInt32(r)
+		case edge:
+			var absW int32
+			for t := 0; t < 9; t++ {
+				absW += max(k.w[t*C+c], -k.w[t*C+c])
+			}
+			k.bias[c] = (1<<30 - 1 - absW*xMax) * int32(1-2*r.IntN(2))
 		}
 		switch {
 		case r.IntN(10) == 0:
-			k.ms[c], k.shifts[c] = 1<<30, -r.IntN(20) // ties
+			k.ms[c], k.shifts[c] = 1<<30, -r.IntN(22) // ties
+		case r.IntN(10) == 0:
+			e := []int{0, -21}[r.IntN(2)] // the short requantization's limits
+			if left {
+				e = -22 // past them
+			}
+			k.ms[c], k.shifts[c] = fixedpoint.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, e))
 		case left && r.IntN(3) == 0:
 			k.ms[c], k.shifts[c] = fixedpoint.QuantizeMultiplier(math.Ldexp(0.5+r.Float64()/2, 1+r.IntN(4)))
 		default:
@@ -93,16 +114,21 @@ func (k *dwRowCase) want(x func(i int) int32) []byte {
 	return out
 }
 
-// run calls dwRow3x3SIMD on in (raw viewed as T) and returns the row,
-// checking the bytes after it are untouched.
-func runDWRow[T quantElem](t *testing.T, k *dwRowCase, in []T) []byte {
+// runDWRow calls dwRow3x3SIMD on in (raw viewed as T) and returns the
+// row, checking the bytes after it are untouched. With fast it uses the
+// short requantization, which the case must allow.
+func runDWRow[T quantElem](t *testing.T, k *dwRowCase, in []T, fast bool) []byte {
 	t.Helper()
 	rq := make([]requantizer, k.C)
 	for c := range rq {
 		rq[c] = newRequantizer(k.ms[c], k.shifts[c])
 	}
 	blocks := newDWRowBlocks(rq)
-	setDWRowBias(blocks, k.bias)
+	var fb []dwFastBlock
+	if fast {
+		fb = newDWFastBlocks(rq, k.rc.outOff)
+	}
+	setDWRowBias(blocks, fb, k.bias)
 	rc := k.rc
 	rc.setShifts(blocks)
 	const guard = 32
@@ -110,7 +136,7 @@ func runDWRow[T quantElem](t *testing.T, k *dwRowCase, in []T) []byte {
 	for i := range out {
 		out[i] = T(0x5a)
 	}
-	dwRow3x3SIMD(in, k.p, k.dx, k.dy, k.sx, k.C, packDepthwise3x3(k.w, k.C), blocks, &rc, out[:k.pixels*k.C], k.pixels)
+	dwRow3x3SIMD(in, k.p, k.dx, k.dy, k.sx, k.C, packDepthwise3x3(k.w, k.C), blocks, fb, &rc, out[:k.pixels*k.C], k.pixels)
 	for _, v := range out[k.pixels*k.C:] {
 		if v != T(0x5a) {
 			t.Fatalf("C %d pixels %d: wrote past the row", k.C, k.pixels)
@@ -119,26 +145,88 @@ func runDWRow[T quantElem](t *testing.T, k *dwRowCase, in []T) []byte {
 	return unsafe.Slice((*byte)(unsafe.Pointer(&out[0])), k.pixels*k.C)
 }
 
+// fastFits reports whether case k allows the short requantization.
+func (k *dwRowCase) fastFits(unsigned bool) bool {
+	rq := make([]requantizer, k.C)
+	absW := make([]int32, k.C)
+	for c := range rq {
+		rq[c] = newRequantizer(k.ms[c], k.shifts[c])
+		for t := 0; t < 9; t++ {
+			absW[c] += max(k.w[t*k.C+c], -k.w[t*k.C+c])
+		}
+	}
+	xMax := int64(128)
+	if unsigned {
+		xMax = 255
+	}
+	return dwFastUsable(rq) && dwFastSumsFit(k.bias, absW, xMax)
+}
+
 func TestSIMDDepthwiseRow(t *testing.T) {
 	skipNoSIMD(t)
 	r := rand.New(rand.NewPCG(26, 1))
+	fastRuns := 0
 	for _, C := range []int{8, 16, 24, 32, 40, 48, 144} {
-		for round := 0; round < 40; round++ {
+		for round := 0; round < 60; round++ {
 			unsigned := round%2 == 1
 			k := newDWRowCase(r, C, unsigned)
-			var got, want []byte
-			if unsigned {
-				got = runDWRow(t, k, k.raw)
-				want = k.want(func(i int) int32 { return int32(k.raw[i]) })
-			} else {
-				s8 := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(k.raw))), len(k.raw))
-				got = runDWRow(t, k, s8)
-				want = k.want(func(i int) int32 { return int32(s8[i]) })
+			modes := []bool{false}
+			if k.fastFits(unsigned) {
+				modes = append(modes, true)
+				fastRuns++
 			}
-			for i := range want {
-				if got[i] != want[i] {
-					t.Fatalf("round %d C %d unsigned %v pixels %d dx %d dy %d sx %d: pixel %d channel %d: got %d, want %d",
-						round, C, unsigned, k.pixels, k.dx, k.dy, k.sx, i/C, i%C, got[i], want[i])
+			for _, fast := range modes {
+				var got, want []byte
+				if unsigned {
+					got = runDWRow(t, k, k.raw, fast)
+					want = k.want(func(i int) int32 { return int32(k.raw[i]) })
+				} else {
+					s8 := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(k.raw))), len(k.raw))
+					got = runDWRow(t, k, s8, fast)
+					want = k.want(func(i int) int32 { return int32(s8[i]) })
+				}
+				for i := range want {
+					if got[i] != want[i] {
+						c := i % C
+						t.Fatalf("round %d C %d unsigned %v fast %v pixels %d dx %d dy %d sx %d: pixel %d channel %d (bias %d m %d shift %d): got %d, want %d",
+							round, C, unsigned, fast, k.pixels, k.dx, k.dy, k.sx, i/C, c, k.bias[c], k.ms[c], k.shifts[c], got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+	if fastRuns < 100 {
+		t.Errorf("only %d cases took the short requantization", fastRuns)
+	}
+}
+
+// TestDWFastRequantLimits runs the short requantization's lane arithmetic
+// in Go on the extremes it admits: every right shift 0-21, output
+// offsets across both types, sums up to ±(2^30 − 1), multipliers at both
+// ends of [2^30, 2^31), against MultiplyByQuantizedMultiplier.
+func TestDWFastRequantLimits(t *testing.T) {
+	r := rand.New(rand.NewPCG(29, 1))
+	xs := []int32{0, 1, -1, 1<<30 - 1, -(1<<30 - 1), 1 << 29, -(1 << 29)}
+	for k := 0; k <= dwFastMaxShift; k++ {
+		for _, outOff := range []int32{-128, -1, 0, 1, 127, 255} {
+			for _, m := range []int32{1 << 30, 1<<30 + 1, math.MaxInt32, int32(1<<30 + r.IntN(1<<30))} {
+				rq := []requantizer{newRequantizer(m, -k)}
+				b := newDWFastBlocks(rq, outOff)[0]
+				for i := 0; i < 200; i++ {
+					x := int32(r.IntN(1<<31)) - 1<<30
+					if i < len(xs) {
+						x = xs[i]
+					}
+					// RQX8 on lane 0 (even): q' = high32(2x·m + nudge), out = (q' − [q' > thresh]) >> k.
+					q := int32((int64(2*x)*int64(b.mult[0]) + b.nudge[0]) >> 32)
+					if q > b.thresh[0] {
+						q++
+					}
+					got := q >> b.shift[0]
+					want := fixedpoint.MultiplyByQuantizedMultiplier(x, m, -k) + outOff
+					if got != want {
+						t.Fatalf("k %d outOff %d m %d x %d: got %d, want %d", k, outOff, m, x, got, want)
+					}
 				}
 			}
 		}
@@ -170,12 +258,13 @@ func BenchmarkDWRow3x3(b *testing.B) {
 				rq[c] = newRequantizer(k.ms[c], k.shifts[c])
 			}
 			blocks := newDWRowBlocks(rq)
-			setDWRowBias(blocks, k.bias)
+			fast := newDWFastBlocks(rq, k.rc.outOff)
+			setDWRowBias(blocks, fast, k.bias)
 			k.rc.setShifts(blocks)
 			w3 := packDepthwise3x3(k.w, k.C)
 			out := make([]int8, k.pixels*k.C)
 			for b.Loop() {
-				dwRow3x3SIMD(in, 0, k.dx, k.dy, k.sx, k.C, w3, blocks, &k.rc, out, k.pixels)
+				dwRow3x3SIMD(in, 0, k.dx, k.dy, k.sx, k.C, w3, blocks, fast, &k.rc, out, k.pixels)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(out)), "ns/out")
 		})

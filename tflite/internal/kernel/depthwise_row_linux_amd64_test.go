@@ -35,11 +35,11 @@ func TestSIMDDepthwiseRowTail(t *testing.T) {
 			k.raw = raw
 			var got, want []byte
 			if unsigned {
-				got = runDWRow(t, k, raw)
+				got = runDWRow(t, k, raw, false)
 				want = k.want(func(i int) int32 { return int32(raw[i]) })
 			} else {
 				s8 := unsafe.Slice((*int8)(unsafe.Pointer(unsafe.SliceData(raw))), len(raw))
-				got = runDWRow(t, k, s8)
+				got = runDWRow(t, k, s8, false)
 				want = k.want(func(i int) int32 { return int32(s8[i]) })
 			}
 			if string(got) != string(want) {

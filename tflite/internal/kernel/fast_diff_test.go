@@ -3,6 +3,7 @@ package kernel
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -274,7 +275,8 @@ func TestDepthwiseRowMatchesReference(t *testing.T) {
 // depth multiplier 1, channel counts that are multiples of 8 (a half
 // block alone, whole blocks, both), stride 1 and 2, SAME and VALID,
 // rows wide enough for interior runs of many pixels, multipliers above
-// one now and then (the left-shift loop), one and two threads.
+// one now and then (the left-shift loop) and biases too large for the
+// short requantization (the general one), one and two threads.
 func testDepthwiseRowMatchesReference(t *testing.T) {
 	r := diffRand{rand.New(rand.NewPCG(7, 1))}
 	pools := []*parallel.Pool{nil, parallel.New(2)}
@@ -283,7 +285,7 @@ func testDepthwiseRowMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
-	var rows, left, half int
+	var rows, fast, left, half, pairs int
 	for i := 0; i < 240; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[i%2]
 		c := depthwiseDiffCase{
@@ -298,6 +300,7 @@ func testDepthwiseRowMatchesReference(t *testing.T) {
 			perChannel: typ == tensor.Int8 && i/48%2 == 0,
 			pool:       pools[i/96%2],
 			leftShift:  r.IntN(6) == 0,
+			hugeBias:   r.IntN(6) == 0,
 		}
 		if r.IntN(8) == 0 {
 			c.opts.DilationH, c.opts.DilationW = r.between(1, 2), r.between(1, 2)
@@ -306,14 +309,17 @@ func testDepthwiseRowMatchesReference(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if f, ok := op.(interface{ rowKernelUse() (bool, bool, bool) }); ok {
-			r, l, h := f.rowKernelUse()
-			rows, left, half = rows+b2i(r), left+b2i(l), half+b2i(h)
+		if f, ok := op.(interface{ rowKernelUse() dwRowUse }); ok {
+			u := f.rowKernelUse()
+			rows, fast, left, half, pairs = rows+b2i(u.row), fast+b2i(u.fast), left+b2i(u.left), half+b2i(u.half), pairs+b2i(u.pairs)
 		}
 	}
-	t.Logf("%d cases on the row kernel, %d shifting left, %d with a half block", rows, left, half)
-	if dwRowSIMD && intSIMD() && (rows < 100 || left == 0 || half == 0) {
-		t.Errorf("row kernel coverage too thin: %d cases, %d shifting left, %d with a half block", rows, left, half)
+	general := rows - fast
+	t.Logf("%d cases on the row kernel: %d with the short requantization, %d the general one (%d shifting left); %d with a half block, %d with pixel pairs",
+		rows, fast, general, left, half, pairs)
+	if dwRowSIMD && intSIMD() && (rows < 100 || fast < 50 || general-left == 0 || left == 0 || half == 0 || pairs == 0) {
+		t.Errorf("row kernel coverage too thin: %d cases, %d short, %d general, %d shifting left, %d with a half block, %d with pixel pairs",
+			rows, fast, general, left, half, pairs)
 	}
 }
 
@@ -332,6 +338,7 @@ type depthwiseDiffCase struct {
 	mult, fh, fw           int
 	opts                   DepthwiseConv2DOptions
 	perChannel, leftShift  bool // per-channel scales (int8); multipliers above one
+	hugeBias               bool // a bias at the ends of int32
 	pool                   *parallel.Pool
 }
 
@@ -361,6 +368,13 @@ func (r diffRand) depthwiseDiff(t *testing.T, i int, c *depthwiseDiffCase) (op O
 	filter := r.quantTensor("filter", c.typ, []int{1, c.fh, c.fw, outC}, fScales, fZP, r.filterData(c.typ, c.fh*c.fw*outC))
 	filter.QuantizedDim = 3
 	bias := r.quantBias(outC, inScale*fScales[0])
+	for c.hugeBias && bias == nil {
+		bias = r.quantBias(outC, inScale*fScales[0])
+	}
+	if c.hugeBias {
+		b := bias.Int32()
+		b[r.IntN(len(b))] = []int32{math.MaxInt32, math.MinInt32, 1 << 30, -1 << 30}[r.IntN(4)]
+	}
 	if bias != nil && i%5 == 0 {
 		bias.Const = false
 	}

@@ -88,31 +88,78 @@
 	VPADDD      Y14, XA, XA              \
 	VPADDD      Y14, XB, XB
 
-#define RQF16(XA, A1, A2, offA, XB, B1, B2, offB, P) \
+// RQX8 is a shorter, equally exact requantization for the depthwise row
+// kernels, valid when no channel shifts left, every right shift k is at
+// most 21 and |X| < 2^30 (depthwiseFast checks the bias and weights).
+// With s = (x·m + 2^30) >> 31 (SaturatingRoundingDoublingHighMul) and
+// K = 2^30 + 2^(30+k) + outOff·2^(31+k), nested floor division gives
+//   q = (x·m + K) >> 31 = s + 2^(k−1) + outOff·2^k
+//   RoundingDivideByPOT(s, k) + outOff = (q − [s < 0]) >> k
+// (round half away from zero is floor((s + 2^(k−1) − [s<0]) / 2^k)), and
+// s < 0 exactly when q < 2^(k−1) + outOff·2^k. The kernel computes
+// q' = q − 1 as the high dword of 2x·m + 2K − 2^32 (doubling x, not
+// the 64-bit products) and q' − [q' > thresh] with thresh =
+// 2^(k−1) + outOff·2^k − 2; for k = 0, thresh = MinInt32 makes the
+// result q = s + outOff. Eleven instructions per 8 lanes instead of
+// RQ8's sixteen, and no constant registers. The dwFastBlock at P: bias,
+// mult, multOdd (lane 2i+1's multiplier at 2i) at 0, 64, 128; the 2K −
+// 2^32 of lanes 0,2,4,6 and 1,3,5,7 at 192+G and 224+G (G = 0 for lanes
+// 0-7, 64 for 8-15); thresh at 320 and k at 384. off is 0 or 32 (lanes
+// 8-15); E and O are clobbered.
+#define RQX8(X, E, O, P, off, G) \
+	VPADDD      X, X, X                  \
+	VPMULDQ     64+off(P), X, E          \
+	VPSHUFD     $0xF5, X, O              \
+	VPMULDQ     128+off(P), O, O         \
+	VPADDQ      192+G(P), E, E           \
+	VPADDQ      224+G(P), O, O           \
+	VPSHUFD     $0xF5, E, E              \
+	VPBLENDD    $0xAA, O, E, X           \
+	VPCMPGTD    320+off(P), X, E         \
+	VPSUBD      E, X, X                  \
+	VPSRAVD     384+off(P), X, X
+
+// RQX16 is RQX8 on lanes 0-7 in XA and 8-15 in XB, interleaved, in five
+// parts (RQX16A-E) that a software-pipelined loop can spread between
+// other work.
+#define RQX16(XA, EA, OA, XB, EB, OB, P) \
+	RQX16A(XA, EA, OA, XB, EB, OB, P) \
+	RQX16B(XA, EA, OA, XB, EB, OB, P) \
+	RQX16C(XA, EA, OA, XB, EB, OB, P) \
+	RQX16D(XA, EA, OA, XB, EB, OB, P) \
+	RQX16E(XA, EA, OA, XB, EB, OB, P)
+
+#define RQX16A(XA, EA, OA, XB, EB, OB, P) \
 	VPADDD      XA, XA, XA               \
 	VPADDD      XB, XB, XB               \
-	VPMULDQ     128+offA(P), XA, A1      \
-	VPMULDQ     128+offB(P), XB, B1      \
-	VPSHUFD     $0xF5, XA, A2            \
-	VPSHUFD     $0xF5, XB, B2            \
-	VPMULDQ     384+offA(P), A2, A2      \
-	VPMULDQ     384+offB(P), B2, B2      \
-	VPADDQ      Y15, A1, A1              \
-	VPADDQ      Y15, B1, B1              \
-	VPADDQ      Y15, A2, A2              \
-	VPADDQ      Y15, B2, B2              \
-	VPSHUFD     $0xF5, A1, A1            \
-	VPSHUFD     $0xF5, B1, B1            \
-	VPBLENDD    $0xAA, A2, A1, XA        \
-	VPBLENDD    $0xAA, B2, B1, XB        \
-	VPCMPGTD    XA, Y11, A1              \
-	VPCMPGTD    XB, Y11, B1              \
-	VPADDD      256+offA(P), XA, XA      \
-	VPADDD      256+offB(P), XB, XB      \
-	VPADDD      A1, XA, XA               \
-	VPADDD      B1, XB, XB               \
-	VPSRAVD     192+offA(P), XA, XA      \
-	VPSRAVD     192+offB(P), XB, XB
+	VPMULDQ     64(P), XA, EA            \
+	VPMULDQ     96(P), XB, EB
+
+#define RQX16B(XA, EA, OA, XB, EB, OB, P) \
+	VPSHUFD     $0xF5, XA, OA            \
+	VPSHUFD     $0xF5, XB, OB            \
+	VPMULDQ     128(P), OA, OA           \
+	VPMULDQ     160(P), OB, OB
+
+#define RQX16C(XA, EA, OA, XB, EB, OB, P) \
+	VPADDQ      192(P), EA, EA           \
+	VPADDQ      256(P), EB, EB           \
+	VPADDQ      224(P), OA, OA           \
+	VPADDQ      288(P), OB, OB           \
+	VPSHUFD     $0xF5, EA, EA            \
+	VPSHUFD     $0xF5, EB, EB
+
+#define RQX16D(XA, EA, OA, XB, EB, OB, P) \
+	VPBLENDD    $0xAA, OA, EA, XA        \
+	VPBLENDD    $0xAA, OB, EB, XB        \
+	VPCMPGTD    320(P), XA, EA           \
+	VPCMPGTD    352(P), XB, EB
+
+#define RQX16E(XA, EA, OA, XB, EB, OB, P) \
+	VPSUBD      EA, XA, XA               \
+	VPSUBD      EB, XB, XB               \
+	VPSRAVD     384(P), XA, XA           \
+	VPSRAVD     416(P), XB, XB
 
 // RQ16S requantizes XA and XB (8 lanes each, block lanes at offA(P) and
 // offB(P), as RQ16) by the short form (requantizer.short), allowed where
