@@ -2,11 +2,11 @@ package kernel
 
 import "unsafe"
 
-// The row kernels step from block to block by RQBLOCKSIZE (768) bytes
+// The row kernels step from block to block by RQBLOCKSIZE (448) bytes
 // (depthwise_row_amd64.s); this fails to compile if rqBlock or
-// dwFastBlock changes size.
-const _ = uint(768-rqBlockSize) + uint(rqBlockSize-768) +
-	uint(768-unsafe.Sizeof(dwFastBlock{})) + uint(unsafe.Sizeof(dwFastBlock{})-768)
+// rqShortBlock changes size.
+const _ = uint(448-rqBlockSize) + uint(rqBlockSize-448) +
+	uint(448-unsafe.Sizeof(rqShortBlock{})) + uint(unsafe.Sizeof(rqShortBlock{})-448)
 
 // dwRowSIMD reports whether this architecture has the depthwise row
 // kernels.
@@ -20,7 +20,7 @@ const dwRowSIMD = true
 // newDWRowBlocks; the bias + inputOffset·Σw is in the blocks. When fast
 // is not nil (newDWFastBlocks; the caller has checked the sums fit), its
 // short requantization runs instead.
-func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C int, w3 []int16, blocks []rqBlock, fast []dwFastBlock, rc *rqConsts, out []T, pixels int) {
+func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C int, w3 []int16, blocks []rqBlock, fast []rqShortBlock, rc *rqConsts, out []T, pixels int) {
 	if pixels <= 0 {
 		return
 	}

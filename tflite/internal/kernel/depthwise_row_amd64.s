@@ -22,7 +22,7 @@
 // bytes at once after them, equal to clamping each int32 first as TFLite
 // does (the activation range lies within the type's).
 //
-// blk points at dwFastBlocks when fast is 1 (RQX16, the short
+// blk points at rqShortBlocks when fast is 1 (RQX16, the short
 // requantization), else at rqBlocks (RQ16, with or without the left
 // shift as c.noLeft says); both are RQBLOCKSIZE bytes.
 //

@@ -124,7 +124,7 @@ func runDWRow[T quantElem](t *testing.T, k *dwRowCase, in []T, fast bool) []byte
 		rq[c] = newRequantizer(k.ms[c], k.shifts[c])
 	}
 	blocks := newDWRowBlocks(rq)
-	var fb []dwFastBlock
+	var fb []rqShortBlock
 	if fast {
 		fb = newDWFastBlocks(rq, k.rc.outOff)
 	}
@@ -159,7 +159,7 @@ func (k *dwRowCase) fastFits(unsigned bool) bool {
 	if unsigned {
 		xMax = 255
 	}
-	return dwFastUsable(rq) && dwFastSumsFit(k.bias, absW, xMax)
+	return rqShortUsable(rq) && rqShortSumsFit(k.bias, absW, xMax)
 }
 
 func TestSIMDDepthwiseRow(t *testing.T) {
@@ -207,7 +207,7 @@ func TestSIMDDepthwiseRow(t *testing.T) {
 func TestDWFastRequantLimits(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 1))
 	xs := []int32{0, 1, -1, 1<<30 - 1, -(1<<30 - 1), 1 << 29, -(1 << 29)}
-	for k := 0; k <= dwFastMaxShift; k++ {
+	for k := 0; k <= rqShortMaxShift; k++ {
 		for _, outOff := range []int32{-128, -1, 0, 1, 127, 255} {
 			for _, m := range []int32{1 << 30, 1<<30 + 1, math.MaxInt32, int32(1<<30 + r.IntN(1<<30))} {
 				rq := []requantizer{newRequantizer(m, -k)}

@@ -226,17 +226,21 @@ type intEpilogue struct {
 	// per block of 16 channels (the last one padded).
 	blocks []rqBlock
 	rc     rqConsts
-	// absSum is the packed weights' (packedInt.absSum); maxAbs scratch
-	// for the bound setBias derives from it.
-	absSum, maxAbs []int64
+	// short holds the short requantization's blocks (requant_short.go)
+	// when the channels allow it, nil otherwise; shortFits says whether
+	// the current bias keeps the sums within its bound (setBias), from
+	// absSum, the packed weights' Σ|w| per channel.
+	short     []rqShortBlock
+	shortFits bool
+	absSum    []int64
 }
 
 // newIntEpilogue prepares the epilogue of the p.n channels of p's
 // kernel, without a bias until setBias; unsigned marks uint8 outputs.
 func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
 	e := intEpilogue{q: q, rq: requantizers(q), bias: make([]int32, p.n), absSum: p.absSum}
-	if p.absSum != nil {
-		e.maxAbs = make([]int64, p.n)
+	if p.absSum != nil && rqShortUsable(e.rq) {
+		e.short = newRQShortBlocks(p.n, forBlockLanes, e.rq, q.outputOffset)
 	}
 	e.rc = rqConsts{outOff: q.outputOffset, actMin: q.actMin, actMax: q.actMax}
 	if unsigned {
@@ -254,13 +258,12 @@ func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
 	return e
 }
 
-// setBias installs the op's bias (nil: none), plus the fold, in both
-// parameter sets, and decides whether the requantizer may take its short
-// form: |acc + bias| ≤ 255·Σ|w| + |bias| per channel, as every input plus
-// its offset lies in [−255, 255]. A bias computed at run time comes
-// through here on every Eval, so neither the fold nor the bound is lost.
+// setBias installs the op's bias (nil: none), plus the fold, in every
+// parameter set, and decides whether the short requantization may run:
+// |acc + bias| ≤ 255·Σ|w| + |bias| per channel, as every input plus its
+// offset lies in [−255, 255]. A bias computed at run time comes through
+// here on every Eval, so neither the fold nor the bound is lost.
 func (e *intEpilogue) setBias(b []int32) {
-	e.setShortBound(b)
 	for c := range e.bias {
 		var v int32
 		if b != nil {
@@ -273,23 +276,11 @@ func (e *intEpilogue) setBias(b []int32) {
 		if c/16 < len(e.blocks) {
 			e.blocks[c/16].bias[c%16] = v
 		}
-	}
-}
-
-// setShortBound sets rc.short for bias b (see setBias).
-func (e *intEpilogue) setShortBound(b []int32) {
-	if e.absSum == nil {
-		e.rc.setShort(e.rq, nil)
-		return
-	}
-	maxAbs := e.maxAbs[:len(e.rq)]
-	for c := range maxAbs {
-		maxAbs[c] = swarMaxAbsInput * e.absSum[c]
-		if b != nil {
-			maxAbs[c] += int64(max(b[c], -b[c]))
+		if e.short != nil {
+			e.short[c/16].bias[c%16] = v
 		}
 	}
-	e.rc.setShort(e.rq, maxAbs)
+	e.shortFits = e.short != nil && rqShortSumsFit(b, e.absSum, swarMaxAbsInput)
 }
 
 // storeGroup writes the (up to) four channels c0.. of one output row.

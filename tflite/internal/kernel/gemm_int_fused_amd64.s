@@ -2,16 +2,16 @@
 #include "requant_amd64.h"
 
 // Fused GEMM tiles: the 4 rows × 16 channels dot product of
-// gemm_int_amd64.s followed, in registers, by the short-form
-// requantization of requant16 (RQ16S), the pack and the clamp, for
-// `tiles` consecutive tiles of 4 rows. Sums never go through memory and
-// one call covers a whole block of rows, so the requantization of one
-// tile overlaps the products of the next. Only for ops whose rqConsts
-// allow the short form without left shifts (see gemmIntFused).
+// gemm_int_amd64.s followed, in registers, by the short requantization
+// (RQX16, requant_short.go; the output offset is folded in), the pack and
+// the clamp, for `tiles` consecutive tiles of 4 rows. Sums never go
+// through memory and one call covers a whole block of rows, so the
+// requantization of one tile overlaps the products of the next. Only for
+// ops the short requantization allows (see gemmIntFused); blk is the
+// channel block's rqShortBlock.
 //
 // Registers: SI, R8, R9, R10 the tile's four A rows; R15 the weights;
-// Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8-Y13 temporaries; Y14 outOff
-// (RQ16S reads it, with Y11 zero).
+// Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8-Y13 temporaries.
 
 // DOTSTEP adds one pair of taps; LOADW loads the pair's 16×2 weights
 // into Y8, Y9 as int16.
@@ -58,7 +58,7 @@
 #define EPIROW(XA, XB, XLO, PACK, MAX, MIN) \
 	VPADDD       0(R13), XA, XA                         \
 	VPADDD       32(R13), XB, XB                        \
-	RQ16S(XA, Y8, Y9, 0, XB, Y10, Y12, 32, R13, RQNOLEFT) \
+	RQX16(XA, Y8, Y9, XB, Y10, Y12, R13)                \
 	VPACKSSDW    XB, XA, XA                             \
 	VPERMQ       $0xD8, XA, XA                          \
 	VEXTRACTI128 $1, XA, X13                            \
@@ -79,8 +79,6 @@
 	MOVQ         blk+40(FP), R13       \
 	MOVQ         out+48(FP), DI        \
 	MOVQ         ldo+56(FP), R14       \
-	MOVQ         c+64(FP), CX          \
-	VPBROADCASTD 0(CX), Y14            \
 	TESTQ        R12, R12              \
 	JZ           done                  \
 tile:                                  \
@@ -106,7 +104,6 @@ step:                                  \
 	JNZ          step                  \
 epi:                                   \
 	MOVQ         c+64(FP), CX          \
-	VPXOR        Y11, Y11, Y11         \
 	EPIROW(Y0, Y1, X0, PACK, MAX, MIN) \
 	EPIROW(Y2, Y3, X2, PACK, MAX, MIN) \
 	EPIROW(Y4, Y5, X4, PACK, MAX, MIN) \
@@ -118,19 +115,19 @@ done:                                  \
 	VZEROUPPER                         \
 	RET
 
-// func dotReqI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI8S(SB), NOSPLIT, $0-72
 	DOTREQ(LOADW8, VPACKSSWB, VPMAXSB, VPMINSB)
 
-// func dotReqI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI8U(SB), NOSPLIT, $0-72
 	DOTREQ(LOADW8, VPACKUSWB, VPMAXUB, VPMINUB)
 
-// func dotReqI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI16S(SB), NOSPLIT, $0-72
 	DOTREQ(LOADW16, VPACKSSWB, VPMAXSB, VPMINSB)
 
-// func dotReqI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 	DOTREQ(LOADW16, VPACKUSWB, VPMAXUB, VPMINUB)
 
@@ -170,7 +167,8 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 #define EPIPAIR(XA, XB, XLO, PACK, MAX, MIN) \
 	VPADDD       0(R13), XA, XA                        \
 	VPADDD       0(R13), XB, XB                        \
-	RQ16S(XA, Y8, Y9, 0, XB, Y10, Y12, 0, R13, RQNOLEFT) \
+	RQX8(XA, Y8, Y9, R13, 0, 0)                        \
+	RQX8(XB, Y10, Y12, R13, 0, 0)                      \
 	VPACKSSDW    XB, XA, XA                            \
 	VPERMQ       $0xD8, XA, XA                         \
 	VEXTRACTI128 $1, XA, X13                           \
@@ -193,8 +191,6 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 	MOVQ         blk+40(FP), R13       \
 	MOVQ         out+48(FP), DI        \
 	MOVQ         ldo+56(FP), R14       \
-	MOVQ         c+64(FP), CX          \
-	VPBROADCASTD 0(CX), Y14            \
 	TESTQ        R12, R12              \
 	JZ           done                  \
 tile:                                  \
@@ -216,7 +212,6 @@ step:                                  \
 	JNZ          step                  \
 epi:                                   \
 	MOVQ         c+64(FP), CX          \
-	VPXOR        Y11, Y11, Y11         \
 	EPIPAIR(Y0, Y1, X0, PACK, MAX, MIN) \
 	EPIPAIR(Y2, Y3, X2, PACK, MAX, MIN) \
 	LEAQ         (AX)(DX*4), SI        \
@@ -226,18 +221,18 @@ done:                                  \
 	VZEROUPPER                         \
 	RET
 
-// func dotReqHalfI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqHalfI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI8S(SB), NOSPLIT, $0-72
 	DOTREQH(LOADWH8, VPACKSSWB, VPMAXSB, VPMINSB)
 
-// func dotReqHalfI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqHalfI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI8U(SB), NOSPLIT, $0-72
 	DOTREQH(LOADWH8, VPACKUSWB, VPMAXUB, VPMINUB)
 
-// func dotReqHalfI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqHalfI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI16S(SB), NOSPLIT, $0-72
 	DOTREQH(LOADWH16, VPACKSSWB, VPMAXSB, VPMINSB)
 
-// func dotReqHalfI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqBlock, out *byte, ldo uintptr, c *rqConsts)
+// func dotReqHalfI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI16U(SB), NOSPLIT, $0-72
 	DOTREQH(LOADWH16, VPACKUSWB, VPMAXUB, VPMINUB)

@@ -1,12 +1,13 @@
-// The requantization step shared by requant16 (requant_amd64.s) and the
-// depthwise row kernels (depthwise_row_amd64.s), so both compute exactly
+// The requantization steps shared by requant16 (requant_amd64.s), the
+// depthwise row kernels (depthwise_row_amd64.s) and the fused GEMM tiles
+// (gemm_int_fused_amd64.s), so all compute exactly
 // fixedpoint.MultiplyByQuantizedMultiplier + zero point with the same
-// instructions. Parameters come from an rqBlock (requant.go): bias, left,
-// multiplier, right, mask, half, multOdd — each [16]int32 at offsets 0,
-// 64, 128, 192, 256, 320, 384 — and the short form's m2, m2Odd, k2Even,
-// k2Odd, rmask at 448, 512, 576, 640, 704; RQBLOCKSIZE bytes in all.
+// instructions. RQ8/RQ16 take their parameters from an rqBlock
+// (requant.go): bias, left, multiplier, right, mask, half, multOdd — each
+// [16]int32 at offsets 0, 64, 128, 192, 256, 320, 384; RQX8/RQX16 from an
+// rqShortBlock (requant_short.go). Both are RQBLOCKSIZE bytes.
 
-#define RQBLOCKSIZE 768
+#define RQBLOCKSIZE 448
 
 // RQ8 requantizes the 8 int32 lanes of X, which already hold acc + bias,
 // with the block lanes at off(P) into r + outOff (wrapping like TFLite's
@@ -88,9 +89,10 @@
 	VPADDD      Y14, XA, XA              \
 	VPADDD      Y14, XB, XB
 
-// RQX8 is a shorter, equally exact requantization for the depthwise row
-// kernels, valid when no channel shifts left, every right shift k is at
-// most 21 and |X| < 2^30 (depthwiseFast checks the bias and weights).
+// RQX8 is the short requantization (requant_short.go) of the depthwise
+// row kernels and the fused GEMM tiles, valid when no channel shifts
+// left, every right shift k is at most 21 and |X| < 2^30 (the callers
+// check the bias and weights).
 // With s = (x·m + 2^30) >> 31 (SaturatingRoundingDoublingHighMul) and
 // K = 2^30 + 2^(30+k) + outOff·2^(31+k), nested floor division gives
 //   q = (x·m + K) >> 31 = s + 2^(k−1) + outOff·2^k
@@ -101,7 +103,7 @@
 // the 64-bit products) and q' − [q' > thresh] with thresh =
 // 2^(k−1) + outOff·2^k − 2; for k = 0, thresh = MinInt32 makes the
 // result q = s + outOff. Eleven instructions per 8 lanes instead of
-// RQ8's sixteen, and no constant registers. The dwFastBlock at P: bias,
+// RQ8's sixteen, and no constant registers. The rqShortBlock at P: bias,
 // mult, multOdd (lane 2i+1's multiplier at 2i) at 0, 64, 128; the 2K −
 // 2^32 of lanes 0,2,4,6 and 1,3,5,7 at 192+G and 224+G (G = 0 for lanes
 // 0-7, 64 for 8-15); thresh at 320 and k at 384. off is 0 or 32 (lanes
@@ -160,40 +162,3 @@
 	VPSUBD      EB, XB, XB               \
 	VPSRAVD     384(P), XA, XA           \
 	VPSRAVD     416(P), XB, XB
-
-// RQ16S requantizes XA and XB (8 lanes each, block lanes at offA(P) and
-// offB(P), as RQ16) by the short form (requantizer.short), allowed where
-// rqConsts.short is set (|x| < 2^30): one 64-bit product and one shift
-// per lane, the two roundings folded into the constant k2:
-//   t = hi32(x·m2 + k2) + x − [x < 0 ∧ right > 0],  r = t >> right
-// with m2 = 2·multiplier − 2^32 (the + x restores the 2^32·x that m2
-// leaves out). Needs Y11 zero and Y14 outOff; clobbers A1, A2, B1, B2.
-#define RQ16S(XA, A1, A2, offA, XB, B1, B2, offB, P, SHIFT) \
-	SHIFT(XA, P, offA)                   \
-	SHIFT(XB, P, offB)                   \
-	VPMULDQ     448+offA(P), XA, A1      \
-	VPMULDQ     448+offB(P), XB, B1      \
-	VPSHUFD     $0xF5, XA, A2            \
-	VPSHUFD     $0xF5, XB, B2            \
-	VPMULDQ     512+offA(P), A2, A2      \
-	VPMULDQ     512+offB(P), B2, B2      \
-	VPADDQ      576+offA(P), A1, A1      \
-	VPADDQ      576+offB(P), B1, B1      \
-	VPADDQ      640+offA(P), A2, A2      \
-	VPADDQ      640+offB(P), B2, B2      \
-	VPSHUFD     $0xF5, A1, A1            \
-	VPSHUFD     $0xF5, B1, B1            \
-	VPBLENDD    $0xAA, A2, A1, A1        \
-	VPBLENDD    $0xAA, B2, B1, B1        \
-	VPADDD      XA, A1, A1               \
-	VPADDD      XB, B1, B1               \
-	VPCMPGTD    XA, Y11, A2              \
-	VPCMPGTD    XB, Y11, B2              \
-	VPAND       704+offA(P), A2, A2      \
-	VPAND       704+offB(P), B2, B2      \
-	VPADDD      A2, A1, A1               \
-	VPADDD      B2, B1, B1               \
-	VPSRAVD     192+offA(P), A1, XA      \
-	VPSRAVD     192+offB(P), B1, XB      \
-	VPADDD      Y14, XA, XA              \
-	VPADDD      Y14, XB, XB

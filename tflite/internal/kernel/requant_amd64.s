@@ -10,9 +10,8 @@
 //   out = clamp(r + outOff, actMin, actMax)
 // Block layout (rqBlock): bias, left, multiplier, right, mask, half,
 // multOdd — each [16]int32 at offsets 0, 64, 128, 192, 256, 320, 384.
-// Consts (rqConsts): outOff, actMin, actMax, unsigned, noLeft, short at
-// 0, 4, 8, 12, 16, 20. With short set, the rows go through the short
-// form (RQ8S in requant_amd64.h) instead.
+// Consts (rqConsts): outOff, actMin, actMax, unsigned, noLeft at 0, 4,
+// 8, 12, 16.
 
 DATA rqnudge<>+0(SB)/8, $0x40000000
 GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
@@ -24,24 +23,6 @@ GLOBL rqnudge<>(SB), RODATA|NOPTR, $8
 	VMOVDQU     off(SI), Y0          \
 	VPADDD      off(BX), Y0, Y0      \
 	RQ8(Y0, Y2, Y3, Y4, BX, off, SHIFT)
-
-// ROWS is ROW by the short form, both halves interleaved (RQ16S).
-#define ROWS(SHIFT, MAX, MIN, PACK) \
-	VMOVDQU      0(SI), Y0            \
-	VMOVDQU      32(SI), Y6           \
-	VPADDD       0(BX), Y0, Y0        \
-	VPADDD       32(BX), Y6, Y6       \
-	RQ16S(Y0, Y2, Y3, 0, Y6, Y4, Y5, 32, BX, SHIFT) \
-	VPACKSSDW    Y6, Y0, Y6           \
-	VPERMQ       $0xD8, Y6, Y6        \
-	VEXTRACTI128 $1, Y6, X7           \
-	PACK         X7, X6, X6           \
-	MAX          X13, X6, X6          \
-	MIN          X12, X6, X6          \
-	VMOVDQU      X6, (DI)             \
-	ADDQ         $64, SI              \
-	ADDQ         R9, BX               \
-	ADDQ         DX, DI
 
 // ROW requantizes one row of 16 and stores its bytes at (DI). The
 // saturating packs keep every value's side of the 8-bit range, so the
@@ -84,9 +65,6 @@ TEXT ·requant16(SB), NOSPLIT, $0-56
 	JZ    done
 	MOVL  16(AX), R10
 	MOVL  12(AX), R8
-	MOVL  20(AX), R11
-	TESTL R11, R11
-	JNZ   short
 	TESTL R8, R8
 	JNZ   unsigned
 	TESTL R10, R10
@@ -118,40 +96,6 @@ uleft:
 	ROW(RQLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
 	DECQ CX
 	JNZ  uleft
-	JMP  done
-
-short:
-	TESTL R8, R8
-	JNZ   ushort
-	TESTL R10, R10
-	JZ    slefts
-
-snolefts:
-	ROWS(RQNOLEFT, VPMAXSB, VPMINSB, VPACKSSWB)
-	DECQ CX
-	JNZ  snolefts
-	JMP  done
-
-slefts:
-	ROWS(RQLEFT, VPMAXSB, VPMINSB, VPACKSSWB)
-	DECQ CX
-	JNZ  slefts
-	JMP  done
-
-ushort:
-	TESTL R10, R10
-	JZ    ulefts
-
-unolefts:
-	ROWS(RQNOLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
-	DECQ CX
-	JNZ  unolefts
-	JMP  done
-
-ulefts:
-	ROWS(RQLEFT, VPMAXUB, VPMINUB, VPACKUSWB)
-	DECQ CX
-	JNZ  ulefts
 
 done:
 	VZEROUPPER
