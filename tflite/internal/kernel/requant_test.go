@@ -26,3 +26,38 @@ func TestRequantizerMatchesFixedpoint(t *testing.T) {
 		}
 	}
 }
+
+// TestIntEpilogueShortRequant checks when a GEMM epilogue takes the short
+// requantization: only without left shifts and right shifts past
+// rqShortMaxShift, and only while 255·Σ|w| + |bias| stays under
+// rqShortLimit, re-decided with every bias.
+func TestIntEpilogueShortRequant(t *testing.T) {
+	p := &packedInt{n: 2, absSum: []int64{1000, 2000}}
+	quant := func(shift int) *convQuant {
+		return &convQuant{multiplier: []int32{1 << 30, 1<<31 - 1}, shift: []int{shift, -3}, actMin: -128, actMax: 127}
+	}
+	limit := int32(rqShortLimit - swarMaxAbsInput*2000)
+	tests := []struct {
+		name      string
+		shift     int
+		bias      []int32
+		short     bool // blocks built
+		shortFits bool
+	}{
+		{"no bias", -5, nil, true, true},
+		{"small bias", -5, []int32{-7, 100}, true, true},
+		{"bias just under the bound", -5, []int32{0, limit - 1}, true, true},
+		{"bias at the bound", -5, []int32{0, limit}, true, false},
+		{"negative bias at the bound", -5, []int32{0, -limit}, true, false},
+		{"right shift at the limit", -rqShortMaxShift, nil, true, true},
+		{"right shift past the limit", -rqShortMaxShift - 1, nil, false, false},
+		{"left shift", 2, nil, false, false},
+	}
+	for _, tt := range tests {
+		e := newIntEpilogue(quant(tt.shift), p, false)
+		e.setBias(tt.bias)
+		if (e.short != nil) != tt.short || e.shortFits != tt.shortFits {
+			t.Errorf("%s: short blocks %v, fits %v; want %v, %v", tt.name, e.short != nil, e.shortFits, tt.short, tt.shortFits)
+		}
+	}
+}
