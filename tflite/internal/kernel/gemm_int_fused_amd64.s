@@ -70,8 +70,37 @@
 	VMOVDQU      XLO, (DI)                              \
 	ADDQ         R14, DI
 
-// DOTREQ is the whole kernel body for one weight width and output type.
-#define DOTREQ(LOADW, PACK, MAX, MIN) \
+// ZERO8 and ZERO4 clear the sums of a full and a half tile.
+#define ZERO8 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3 \
+	VPXOR Y4, Y4, Y4 \
+	VPXOR Y5, Y5, Y5 \
+	VPXOR Y6, Y6, Y6 \
+	VPXOR Y7, Y7, Y7
+
+#define ZERO4 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3
+
+// EPI16 and EPI8 store a full and a half tile's four rows.
+#define EPI16(PACK, MAX, MIN) \
+	EPIROW(Y0, Y1, X0, PACK, MAX, MIN) \
+	EPIROW(Y2, Y3, X2, PACK, MAX, MIN) \
+	EPIROW(Y4, Y5, X4, PACK, MAX, MIN) \
+	EPIROW(Y6, Y7, X6, PACK, MAX, MIN)
+
+#define EPI8(PACK, MAX, MIN) \
+	EPIPAIR(Y0, Y1, X0, PACK, MAX, MIN) \
+	EPIPAIR(Y2, Y3, X2, PACK, MAX, MIN)
+
+// DOTREQ is a whole kernel body: ZERO clears the sums, STEP adds one tap
+// pair, EPI requantizes and stores the tile.
+#define DOTREQ(ZERO, STEP, EPI) \
 	MOVQ         a+0(FP), SI           \
 	MOVQ         lda+8(FP), DX         \
 	MOVQ         kpairs+24(FP), R11    \
@@ -88,26 +117,16 @@ tile:                                  \
 	LEAQ         (R9)(DX*1), R10       \
 	MOVQ         b+16(FP), R15         \
 	MOVQ         R11, BX               \
-	VPXOR        Y0, Y0, Y0            \
-	VPXOR        Y1, Y1, Y1            \
-	VPXOR        Y2, Y2, Y2            \
-	VPXOR        Y3, Y3, Y3            \
-	VPXOR        Y4, Y4, Y4            \
-	VPXOR        Y5, Y5, Y5            \
-	VPXOR        Y6, Y6, Y6            \
-	VPXOR        Y7, Y7, Y7            \
+	ZERO                               \
 	TESTQ        BX, BX                \
 	JZ           epi                   \
 step:                                  \
-	DOTSTEP(LOADW)                     \
+	STEP                               \
 	DECQ         BX                    \
 	JNZ          step                  \
 epi:                                   \
 	MOVQ         c+64(FP), CX          \
-	EPIROW(Y0, Y1, X0, PACK, MAX, MIN) \
-	EPIROW(Y2, Y3, X2, PACK, MAX, MIN) \
-	EPIROW(Y4, Y5, X4, PACK, MAX, MIN) \
-	EPIROW(Y6, Y7, X6, PACK, MAX, MIN) \
+	EPI                                \
 	LEAQ         (AX)(DX*4), SI        \
 	DECQ         R12                   \
 	JNZ          tile                  \
@@ -117,19 +136,19 @@ done:                                  \
 
 // func dotReqI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI8S(SB), NOSPLIT, $0-72
-	DOTREQ(LOADW8, VPACKSSWB, VPMAXSB, VPMINSB)
+	DOTREQ(ZERO8, DOTSTEP(LOADW8), EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
 
 // func dotReqI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI8U(SB), NOSPLIT, $0-72
-	DOTREQ(LOADW8, VPACKUSWB, VPMAXUB, VPMINUB)
+	DOTREQ(ZERO8, DOTSTEP(LOADW8), EPI16(VPACKUSWB, VPMAXUB, VPMINUB))
 
 // func dotReqI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI16S(SB), NOSPLIT, $0-72
-	DOTREQ(LOADW16, VPACKSSWB, VPMAXSB, VPMINSB)
+	DOTREQ(ZERO8, DOTSTEP(LOADW16), EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
 
 // func dotReqI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
-	DOTREQ(LOADW16, VPACKUSWB, VPMAXUB, VPMINUB)
+	DOTREQ(ZERO8, DOTSTEP(LOADW16), EPI16(VPACKUSWB, VPMAXUB, VPMINUB))
 
 // The same for a last block of exactly 8 channels: the first 8 channels
 // of each tap pair's 16 (the rest are zero weights), rows in Y0-Y3, two
@@ -183,56 +202,18 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 	MOVQ         BX, (DI)                              \
 	ADDQ         R14, DI
 
-#define DOTREQH(LOADW, PACK, MAX, MIN) \
-	MOVQ         a+0(FP), SI           \
-	MOVQ         lda+8(FP), DX         \
-	MOVQ         kpairs+24(FP), R11    \
-	MOVQ         tiles+32(FP), R12     \
-	MOVQ         blk+40(FP), R13       \
-	MOVQ         out+48(FP), DI        \
-	MOVQ         ldo+56(FP), R14       \
-	TESTQ        R12, R12              \
-	JZ           done                  \
-tile:                                  \
-	MOVQ         SI, AX                \
-	LEAQ         (SI)(DX*1), R8        \
-	LEAQ         (R8)(DX*1), R9        \
-	LEAQ         (R9)(DX*1), R10       \
-	MOVQ         b+16(FP), R15         \
-	MOVQ         R11, BX               \
-	VPXOR        Y0, Y0, Y0            \
-	VPXOR        Y1, Y1, Y1            \
-	VPXOR        Y2, Y2, Y2            \
-	VPXOR        Y3, Y3, Y3            \
-	TESTQ        BX, BX                \
-	JZ           epi                   \
-step:                                  \
-	DOTSTEPH(LOADW)                    \
-	DECQ         BX                    \
-	JNZ          step                  \
-epi:                                   \
-	MOVQ         c+64(FP), CX          \
-	EPIPAIR(Y0, Y1, X0, PACK, MAX, MIN) \
-	EPIPAIR(Y2, Y3, X2, PACK, MAX, MIN) \
-	LEAQ         (AX)(DX*4), SI        \
-	DECQ         R12                   \
-	JNZ          tile                  \
-done:                                  \
-	VZEROUPPER                         \
-	RET
-
 // func dotReqHalfI8S(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI8S(SB), NOSPLIT, $0-72
-	DOTREQH(LOADWH8, VPACKSSWB, VPMAXSB, VPMINSB)
+	DOTREQ(ZERO4, DOTSTEPH(LOADWH8), EPI8(VPACKSSWB, VPMAXSB, VPMINSB))
 
 // func dotReqHalfI8U(a *int16, lda uintptr, b *int8, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI8U(SB), NOSPLIT, $0-72
-	DOTREQH(LOADWH8, VPACKUSWB, VPMAXUB, VPMINUB)
+	DOTREQ(ZERO4, DOTSTEPH(LOADWH8), EPI8(VPACKUSWB, VPMAXUB, VPMINUB))
 
 // func dotReqHalfI16S(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI16S(SB), NOSPLIT, $0-72
-	DOTREQH(LOADWH16, VPACKSSWB, VPMAXSB, VPMINSB)
+	DOTREQ(ZERO4, DOTSTEPH(LOADWH16), EPI8(VPACKSSWB, VPMAXSB, VPMINSB))
 
 // func dotReqHalfI16U(a *int16, lda uintptr, b *int16, kpairs, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqHalfI16U(SB), NOSPLIT, $0-72
-	DOTREQH(LOADWH16, VPACKUSWB, VPMAXUB, VPMINUB)
+	DOTREQ(ZERO4, DOTSTEPH(LOADWH16), EPI8(VPACKUSWB, VPMAXUB, VPMINUB))
