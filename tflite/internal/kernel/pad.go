@@ -56,6 +56,11 @@ type padding struct {
 	value    [8]byte
 	constant *tensor.Tensor
 	filled   bool // true when no padding is needed at all
+
+	// Bound by Eval for RunParts: the bytes, the pad element, the last
+	// dimension a row spans and the row's byte length.
+	src, dst, val []byte
+	last, row     int
 }
 
 // newPadding validates input, paddings and output; constant is PADV2's
@@ -214,13 +219,44 @@ func (p *padding) Eval() error {
 		last--
 		row *= p.inShape[last]
 	}
+	p.src, p.dst, p.val, p.last, p.row = src, dst, value, last, row
+	rows := len(src) / row
+	if len(dst) >= padParallelBytes {
+		p.n.Pool.Run(p, rows)
+	} else {
+		p.RunParts(0, 0, rows)
+	}
+	p.src, p.dst, p.val = nil, nil, nil
+	return nil
+}
+
+// padParallelBytes is the output size from which PAD splits its rows
+// across the pool; below it a hand-off costs more than the copy.
+const padParallelBytes = 64 << 10
+
+// RunParts writes input rows [lo, hi) into the output with the padding
+// before each, and the padding after the last row when hi is the end.
+func (p *padding) RunParts(_, lo, hi int) {
+	es, last, row := p.elemSize, p.last, p.row
+	src, dst, value := p.src, p.dst, p.val
 	var idx [maxPadRank]int
+	for d, r := last-1, lo; d >= 0; d-- {
+		idx[d], r = r%p.inShape[d], r/p.inShape[d]
+	}
+	// Row lo's gap starts where row lo−1 ends in the output.
 	filled := 0
-	for off := 0; off < len(src); off += row {
-		o := p.before[last] * p.outStrides[last]
-		for d := 0; d < last; d++ {
-			o += (idx[d] + p.before[d]) * p.outStrides[d]
+	if lo > 0 {
+		prev := idx
+		for d := last - 1; d >= 0; d-- {
+			if prev[d]--; prev[d] >= 0 {
+				break
+			}
+			prev[d] = p.inShape[d] - 1
 		}
+		filled = p.rowOffset(&prev)*es + row
+	}
+	for off := lo * row; off < hi*row; off += row {
+		o := p.rowOffset(&idx)
 		fillPattern(dst[filled:o*es], value)
 		filled = o*es + copy(dst[o*es:], src[off:off+row])
 		for d := last - 1; d >= 0; d-- {
@@ -231,8 +267,18 @@ func (p *padding) Eval() error {
 			idx[d] = 0
 		}
 	}
-	fillPattern(dst[filled:], value)
-	return nil
+	if hi*row == len(src) {
+		fillPattern(dst[filled:], value)
+	}
+}
+
+// rowOffset returns the output element offset of the input row at idx.
+func (p *padding) rowOffset(idx *[maxPadRank]int) int {
+	o := p.before[p.last] * p.outStrides[p.last]
+	for d := 0; d < p.last; d++ {
+		o += (idx[d] + p.before[d]) * p.outStrides[d]
+	}
+	return o
 }
 
 // fillPattern fills dst with repetitions of an element's bytes, doubling

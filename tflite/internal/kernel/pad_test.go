@@ -1,9 +1,12 @@
 package kernel
 
 import (
+	"bytes"
 	"errors"
+	"math/rand/v2"
 	"testing"
 
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -155,6 +158,64 @@ func TestPad5D(t *testing.T) {
 	for i, w := range []float32{0, 0, 0, 1, 2, 0} {
 		if got := out.Float32()[i]; got != w {
 			t.Errorf("out[%d] = %v, want %v", i, got, w)
+		}
+	}
+}
+
+// TestPadSplitAcrossPool checks that PAD split across workers writes the
+// bytes one worker writes, on outputs big enough to split, padding in
+// every dimension and rows that wrap across several dimensions.
+func TestPadSplitAcrossPool(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 7))
+	pools := []*parallel.Pool{parallel.New(2), parallel.New(3)}
+	defer func() {
+		for _, p := range pools {
+			p.Close()
+		}
+	}()
+	shapes := [][]int{{1, 112, 112, 16}, {2, 40, 30, 32}, {3, 5, 70, 64}, {1, 300, 256}}
+	for _, shape := range shapes {
+		for trial := 0; trial < 4; trial++ {
+			rank := len(shape)
+			pads := make([]int32, 2*rank)
+			want := make([]int, rank)
+			for d := range shape {
+				if trial > 0 || d > 0 {
+					pads[2*d], pads[2*d+1] = int32(r.IntN(3)), int32(r.IntN(3))
+				}
+				want[d] = shape[d] + int(pads[2*d]+pads[2*d+1])
+			}
+			in := &tensor.Tensor{Name: "in", Type: tensor.Int8, Shape: shape, Scale: []float32{0.1}, ZeroPoint: []int64{-7}}
+			in.Data = make([]byte, in.ByteSize())
+			for i := range in.Data {
+				in.Data[i] = byte(r.IntN(256))
+			}
+			paddings := &tensor.Tensor{Name: "paddings", Type: tensor.Int32, Shape: []int{rank, 2}, Const: true, Data: int32Bytes(pads...)}
+			run := func(pool *parallel.Pool) []byte {
+				out := &tensor.Tensor{Name: "out", Type: tensor.Int8, Shape: want, Scale: []float32{0.1}, ZeroPoint: []int64{-7}}
+				out.Data = make([]byte, out.ByteSize())
+				for i := range out.Data {
+					out.Data[i] = 0x55 // every byte must be written
+				}
+				n := &Node{Code: schema.BuiltinOperatorPAD, Inputs: []*tensor.Tensor{in, paddings}, Outputs: []*tensor.Tensor{out}, Pool: pool}
+				op, err := newPad(n, PadOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := op.Eval(); err != nil {
+					t.Fatal(err)
+				}
+				return out.Data
+			}
+			single := run(nil)
+			if len(single) < padParallelBytes {
+				t.Fatalf("shape %v pads %v: output %d bytes does not split", shape, pads, len(single))
+			}
+			for _, pool := range pools {
+				if got := run(pool); !bytes.Equal(got, single) {
+					t.Fatalf("shape %v pads %v: %d workers differ from one", shape, pads, pool.Workers())
+				}
+			}
 		}
 	}
 }
