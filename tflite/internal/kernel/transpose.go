@@ -99,8 +99,12 @@ type transpose struct {
 	// elements) of output axis i.
 	outShape [maxTransposeRank]int
 	strides  [maxTransposeRank]int
-	move     func(t *transpose)
+	move     func(t *transpose, lo, hi int)
 }
+
+// transposeParallelBytes is the output size from which TRANSPOSE splits
+// its blocks across the pool.
+const transposeParallelBytes = 64 << 10
 
 // Eval runs the element-size specific loop chosen in prepare.
 func (t *transpose) Eval() error {
@@ -111,12 +115,31 @@ func (t *transpose) Eval() error {
 		copy(t.out.Data, t.in.Data[:t.in.ByteSize()])
 		return nil
 	}
-	t.move(t)
+	blocks := t.blocks()
+	if t.out.ByteSize() >= transposeParallelBytes {
+		t.n.Pool.Run(t, blocks)
+	} else {
+		t.move(t, 0, blocks)
+	}
 	return nil
 }
 
-// transposeElems moves elements of one size; T only fixes the width.
-func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose) {
+// blocks returns the number of blocks transposeElems walks: the output
+// but its last two dimensions (its last one for rank 1).
+func (t *transpose) blocks() int {
+	b := 1
+	for d := 0; d < t.rank-2; d++ {
+		b *= t.outShape[d]
+	}
+	return b
+}
+
+// RunParts moves blocks [lo, hi).
+func (t *transpose) RunParts(_, lo, hi int) { t.move(t, lo, hi) }
+
+// transposeElems moves blocks [lo, hi) of elements of one size (see
+// blocks); T only fixes the width.
+func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose, lo, hi int) {
 	src, dst := dataAs[T](t.in), dataAs[T](t.out)
 	n := t.out.NumElements()
 	if n == 0 {
@@ -132,12 +155,17 @@ func transposeElems[T uint8 | uint16 | uint32 | uint64](t *transpose) {
 		rows, rowStride = t.outShape[last-1], t.strides[last-1]
 		last--
 	}
+	// The odometer over the block dimensions starts at block lo.
 	var idx [maxTransposeRank]int
 	base := 0 // input offset of the current block's first element
+	for d, b := last-1, lo; d >= 0; d-- {
+		idx[d], b = b%t.outShape[d], b/t.outShape[d]
+		base += idx[d] * t.strides[d]
+	}
 	// Read along whichever of the two dimensions is closer to contiguous
 	// in the input.
 	readRows := rowStride < innerStride
-	for o := 0; o < n; o += rows * inner {
+	for o := lo * rows * inner; o < min(n, hi*rows*inner); o += rows * inner {
 		block := dst[o : o+rows*inner]
 		if readRows && rowStride == 1 && inner >= 2 && inner <= 4 {
 			// Channels to last (NCHW → NHWC) with an image's 2-4

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -77,7 +78,12 @@ func TestTransposeRanksAndSizes(t *testing.T) {
 		{"NCHW 3 uint8", tensor.Uint8, []int{1, 3, 4, 6}, []int{0, 2, 3, 1}},
 		{"NCHW 4 float", tensor.Float32, []int{2, 4, 3, 3}, []int{0, 2, 3, 1}},
 		{"CHW to WHC", tensor.Int8, []int{3, 4, 5}, []int{2, 1, 0}},
+		// Outputs past transposeParallelBytes, split across the pool.
+		{"NCHW 3 int32 split", tensor.Int32, []int{1, 3, 96, 96}, []int{0, 2, 3, 1}},
+		{"5-D float split", tensor.Float32, []int{2, 3, 4, 30, 20}, []int{4, 2, 0, 3, 1}},
 	}
+	pool := parallel.New(3)
+	defer pool.Close()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			count := elems(tc.shape...)
@@ -98,18 +104,21 @@ func TestTransposeRanksAndSizes(t *testing.T) {
 			}
 			perm := &tensor.Tensor{Name: "perm", Type: tensor.Int32, Shape: []int{len(tc.perm)}, Const: true, Data: int32Bytes(perm32...)}
 			out := &tensor.Tensor{Name: "out", Type: tc.typ, Shape: outShape, Data: alignedBytes(count * es)}
-			n := &Node{Code: schema.BuiltinOperatorTRANSPOSE, Inputs: []*tensor.Tensor{in, perm}, Outputs: []*tensor.Tensor{out}}
-			op, err := newTranspose(n, TransposeOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := op.Eval(); err != nil {
-				t.Fatal(err)
-			}
 			want := naiveTranspose(vals, tc.shape, tc.perm)
-			for i, w := range want {
-				if got := getElem(out.Data, es, i); got != w {
-					t.Fatalf("out[%d] = %d, want %d", i, got, w)
+			for _, p := range []*parallel.Pool{nil, pool} {
+				clear(out.Data)
+				n := &Node{Code: schema.BuiltinOperatorTRANSPOSE, Inputs: []*tensor.Tensor{in, perm}, Outputs: []*tensor.Tensor{out}, Pool: p}
+				op, err := newTranspose(n, TransposeOptions{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := op.Eval(); err != nil {
+					t.Fatal(err)
+				}
+				for i, w := range want {
+					if got := getElem(out.Data, es, i); got != w {
+						t.Fatalf("%d workers: out[%d] = %d, want %d", p.Workers(), i, got, w)
+					}
 				}
 			}
 		})
