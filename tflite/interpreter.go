@@ -88,9 +88,10 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 		// collected; its cleanup then stops them.
 		runtime.AddCleanup(it, func(p *parallel.Pool) { p.Close() }, it.pool)
 	}
+	scratch := &kernel.Scratch{}
 	for i := range m.exec {
 		n := m.exec[i].node(it.tensors)
-		n.Pool, n.Consts, n.LowMemory = it.pool, m.consts, opts.LowMemory
+		n.Pool, n.Consts, n.Scratch, n.LowMemory = it.pool, m.consts, scratch, opts.LowMemory
 		prepare, ok := kernel.Lookup(n.Code)
 		if !ok {
 			return nil, fmt.Errorf("tflite: new interpreter: op %d (%s): %w: operator not supported", n.Index, opName(n.Code), ErrUnsupported)
@@ -101,6 +102,9 @@ func NewInterpreter(m *Model, opts Options) (*Interpreter, error) {
 		}
 		it.ops[i] = op
 	}
+	// Operators borrow the scratch only while they run, so one
+	// allocation, as large as the largest need, serves them all.
+	scratch.Alloc()
 	it.inputs = it.wrap(m.inputs)
 	it.outputs = it.wrap(m.outputs)
 	if opts.Profile {

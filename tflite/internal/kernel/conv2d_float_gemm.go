@@ -20,7 +20,7 @@ type conv2DFloatGemm struct {
 	pixels    int
 	blockRows int
 	splitN    int
-	scratch   []float32 // per worker: an im2col block, then gemm's scratch
+	scratch   borrowed[float32] // per worker: an im2col block, then gemm's scratch
 	perWorker int
 	rows      *convRows[float32, float32] // im2col into scratch (no scratch of its own)
 
@@ -58,9 +58,9 @@ func newConv2DFloatGemm(ref *conv2DFloat) *conv2DFloatGemm {
 	if workers := o.pool.Workers(); workers > 1 && blocks < 2*workers {
 		o.splitN = min(workers, gemm.groups())
 	}
-	o.rows = newConvRows(&o.g, k, k, o.blockRows, 0, 0, float32(0), floatCopy)
+	o.rows = newConvRows(n, &o.g, k, k, o.blockRows, 0, 0, float32(0), floatCopy)
 	o.perWorker = o.blockRows*k + gemm.blockScratch(o.blockRows)
-	o.scratch = make([]float32, o.pool.Workers()*o.perWorker)
+	o.scratch = borrow[float32](n, o.pool.Workers()*o.perWorker)
 	return o
 }
 
@@ -84,7 +84,7 @@ func (o *conv2DFloatGemm) Eval() error {
 // RunParts computes parts [lo, hi): part = block·splitN + slice.
 func (o *conv2DFloatGemm) RunParts(w, lo, hi int) {
 	groups := o.gemm.groups()
-	scratch := o.scratch[w*o.perWorker : (w+1)*o.perWorker]
+	scratch := o.scratch.get()[w*o.perWorker : (w+1)*o.perWorker]
 	a, gemmScratch := scratch[:o.blockRows*o.k], scratch[o.blockRows*o.k:]
 	lastBlock := -1
 	for part := lo; part < hi; part++ {

@@ -70,13 +70,13 @@ func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 	if p.sdot {
 		// Padding taps hold the input zero point: with the bias fold they
 		// add (zp + inputOffset)·w = 0, as in TFLite.
-		o.a8 = newConvRows(&o.g, k, p.lda, o.blockRows, workers, 0, int8(-o.q.inputOffset), copyInt8)
+		o.a8 = newConvRows(n, &o.g, k, p.lda, o.blockRows, workers, 0, int8(-o.q.inputOffset), copyInt8)
 	} else {
 		widen := convWiden[T]
 		if p.simd {
 			widen = convWidenSIMD[T]
 		}
-		o.a16 = newConvRows(&o.g, k, p.lda, o.blockRows, workers, int16(o.q.inputOffset), 0, widen)
+		o.a16 = newConvRows(n, &o.g, k, p.lda, o.blockRows, workers, int16(o.q.inputOffset), 0, widen)
 	}
 	o.epi = newIntEpilogue(&o.q, p, isUnsigned[T]())
 	if ref.bias != nil && len(ref.bias.Data) > 0 && ref.bias.Const {
@@ -158,7 +158,9 @@ type convRows[S rowSource, D rowElem] struct {
 	// pixels themselves (no padding, k = lda); direct, that they are the
 	// input verbatim (raw int8), so the kernel reads the input in place.
 	pointwise, direct bool
-	scratch           []D // blockRows·lda per worker; nil when direct
+	// scratch is blockRows·lda per worker, borrowed from the
+	// interpreter's Scratch; none when direct.
+	scratch borrowed[D]
 	// padded is the input converted to D, refreshed by bind, inside a
 	// border of pad as wide as the padding (see newPaddedInput); im2col
 	// then copies whole filter rows from it. Nil for pointwise and
@@ -168,16 +170,16 @@ type convRows[S rowSource, D rowElem] struct {
 	in []S // bound by bind
 }
 
-// newConvRows sizes the rows of a convolution with geometry g for
-// workers workers.
-func newConvRows[S rowSource, D rowElem](g *convGeometry, k, lda, blockRows, workers int, off, pad D, widen func([]D, []S, D)) *convRows[S, D] {
+// newConvRows sizes the rows of node n's convolution with geometry g for
+// workers workers (0: the caller brings the rows' memory).
+func newConvRows[S rowSource, D rowElem](n *Node, g *convGeometry, k, lda, blockRows, workers int, off, pad D, widen func([]D, []S, D)) *convRows[S, D] {
 	c := &convRows[S, D]{g: g, k: k, lda: lda, blockRows: blockRows, off: off, pad: pad, widen: widen}
 	c.pointwise = g.filterH == 1 && g.filterW == 1 && g.strideH == 1 && g.strideW == 1 &&
 		g.outH == g.inH && g.outW == g.inW && lda == k
 	_, same := any([]S(nil)).([]D)
 	c.direct = c.pointwise && same && off == 0
 	if !c.direct && workers > 0 {
-		c.scratch = make([]D, workers*blockRows*lda)
+		c.scratch = borrow[D](n, workers*blockRows*lda)
 	}
 	if !c.pointwise && g.dilationW == 1 {
 		c.padded = newPaddedInput(g, pad)
@@ -214,7 +216,7 @@ func (c *convRows[S, D]) rows(w, m0, rows int) []D {
 		in := unsafe.Slice((*D)(unsafe.Pointer(unsafe.SliceData(c.in))), len(c.in))
 		return in[m0*c.k : (m0+rows)*c.k]
 	}
-	a := c.scratch[w*c.blockRows*c.lda:][:rows*c.lda]
+	a := c.scratch.get()[w*c.blockRows*c.lda:][:rows*c.lda]
 	c.im2col(a, m0, rows)
 	return a
 }

@@ -47,6 +47,9 @@ type Node struct {
 	// must not build packed weight copies then (they would be built for
 	// nothing, or for an interpreter that asks for LowMemory).
 	Validating bool
+	// Scratch is the interpreter's memory for what operators need only
+	// while they run (see Scratch); nil gives each operator its own.
+	Scratch *Scratch
 	// LowMemory asks integer kernels to run the reference loops on the
 	// model's own weights instead of a packed copy. Integer results are
 	// identical on every path; float kernels ignore it so float outputs
