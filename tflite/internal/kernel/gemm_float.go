@@ -151,9 +151,9 @@ type floatGemm struct {
 	packs []*packedFloat // GEMM order only: one per K block
 	width int            // channels per packed group
 	raw   floatEpilogue  // K blocks: no bias, no clamp
-	// simdTails selects orderTails' AVX2 kernels for the outputs not in k
-	// order; split holds the split channels' weights for them (packSplit),
-	// nil when there are none.
+	// simdTails selects orderTails' assembly kernels (AVX2, NEON) for
+	// the outputs not in k order; split holds the split channels' weights
+	// for them (packSplit), nil when there are none.
 	simdTails bool
 	split     []float32
 }

@@ -1,8 +1,8 @@
-//go:build !amd64
+//go:build !amd64 && !arm64
 
 package kernel
 
-// Without the AVX2 kernels the order tails run floatSumOrder.sum one
+// Without the assembly kernels the order tails run floatSumOrder.sum one
 // output at a time; these are never called.
 
 func splitDotF32x4x4(a *float32, lda uintptr, w *float32, kpairs, tail int, out *[splitTileRows * 4]float32) {
