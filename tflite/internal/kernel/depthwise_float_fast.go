@@ -22,7 +22,7 @@ type depthwiseFloatFast struct {
 	filter, bias *tensor.Tensor
 	pool         *parallel.Pool
 	acc          []float32 // per worker, inC entries
-	simd         bool      // accumulate taps with AVX2
+	simd         bool      // accumulate taps with AVX2 or NEON
 	mult         int       // depth multiplier
 	// tapOffsets are the byte offsets of an interior pixel's taps from
 	// its first tap, for dwPixelFloatSIMD; nil when there is a bias, which
@@ -37,10 +37,10 @@ type depthwiseFloatFast struct {
 	rowPixels     int
 	wRow, biasRow []float32
 	clamps        bool // a fused activation bounds the output
-	// rowSIMD selects dwRowF32 (AVX2, multiplier 1, 8 channels or more)
-	// for the interior pixels of rows whose filter rows are all inside
-	// the input: output columns [interiorLo, interiorHi). It starts from
-	// zeroBias when the op has none.
+	// rowSIMD selects dwRowF32 (AVX2 or NEON, multiplier 1, 8 channels
+	// or more) for the interior pixels of rows whose filter rows are all
+	// inside the input: output columns [interiorLo, interiorHi). It
+	// starts from zeroBias when the op has none.
 	rowSIMD                bool
 	interiorLo, interiorHi int
 	zeroBias               []float32
