@@ -1,6 +1,13 @@
+//go:build amd64 || arm64
+
 package kernel
 
 import "unsafe"
+
+// The im2col run copy both assembly ports provide with the same arguments
+// and contract (im2col_amd64.s, im2col_arm64.s). Plain byte moves, which
+// every amd64 and arm64 CPU has, so unlike the arithmetic kernels it does
+// not depend on intSIMD.
 
 //go:noescape
 func im2colCopy(dst *byte, lda uintptr, src *byte, pxStep, tapStep uintptr, segs, segBytes, n, tail int)
