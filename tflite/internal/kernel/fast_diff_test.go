@@ -481,6 +481,7 @@ func testFloatFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
+	rows, laneCases, splitCases := 0, 0, 0
 	for i := 0; i < 400; i++ {
 		pool := pools[r.IntN(len(pools))]
 		act := r.activation()
@@ -546,6 +547,46 @@ func testFloatFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
+		row, lanes, split := floatAsmPaths(op)
+		rows, laneCases, splitCases = rows+b2i(row), laneCases+b2i(lanes), splitCases+b2i(split)
 		checkAgainstReference(t, fmt.Sprintf("case %d %s in %v threads %d", i, OpName(n.Code), in.Shape, pool.Workers()), op, out)
 	}
+	// The order-tail and depthwise row kernels must have run wherever the
+	// machine selects SIMD (on arm64: the NEON ports), not only the Go
+	// loops.
+	t.Logf("%d cases on dwRowF32, %d on laneSumsF32x4, %d on splitDotF32x4x4", rows, laneCases, splitCases)
+	if intSIMD() && (rows == 0 || laneCases == 0 || splitCases == 0) {
+		t.Error("a float assembly path was never reached although SIMD is selected")
+	}
+}
+
+// floatAsmPaths reports which assembly kernels op runs: the depthwise row
+// kernel dwRowF32, the four-lane order tails (laneSumsF32x4) and the
+// even/odd split tails (splitDotF32x4x4).
+func floatAsmPaths(op Op) (row, lanes, split bool) {
+	var g *floatGemm
+	switch o := op.(type) {
+	case *depthwiseFloatFast:
+		return o.rowSIMD, false, false
+	case *conv2DFloatGemm:
+		g = o.gemm
+	case *fcFloatGemm:
+		g = o.gemm
+	}
+	if g == nil || !g.simdTails {
+		return false, false, false
+	}
+	if g.ord.kind != sumGEMM {
+		return false, true, false
+	}
+	tiled := g.ord.n4 >= splitTileRows
+	return false, tiled && g.ord.m4 < g.m, tiled && g.split != nil
+}
+
+// b2i is 1 for true, 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -13,4 +13,11 @@ func TestNEONSelected(t *testing.T) {
 	if got := intSIMD(); got != want {
 		t.Fatalf("intSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
 	}
+	// The float order tails and depthwise rows have their own switches.
+	if got := floatTailSIMD(); got != want {
+		t.Fatalf("floatTailSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
+	}
+	if got := dwRowSIMD(); got != want {
+		t.Fatalf("dwRowSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
+	}
 }
