@@ -560,9 +560,11 @@ func testFloatFastMatchesReference(t *testing.T) {
 	}
 }
 
-// floatAsmPaths reports which assembly kernels op runs: the depthwise row
-// kernel dwRowF32, the four-lane order tails (laneSumsF32x4) and the
-// even/odd split tails (splitDotF32x4x4).
+// floatAsmPaths reports which assembly kernels op is prepared to use on
+// its shapes: the depthwise row kernel dwRowF32, the four-lane order
+// tails (laneSumsF32x4) and the even/odd split tails (splitDotF32x4x4).
+// A proxy (a thread's share of rows may still fall to the Go loops), but
+// zero means the path is unreachable.
 func floatAsmPaths(op Op) (row, lanes, split bool) {
 	var g *floatGemm
 	switch o := op.(type) {
