@@ -584,11 +584,3 @@ func floatAsmPaths(op Op) (row, lanes, split bool) {
 	tiled := g.ord.n4 >= splitTileRows
 	return false, tiled && g.ord.m4 < g.m, tiled && g.split != nil
 }
-
-// b2i is 1 for true, 0 for false.
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}

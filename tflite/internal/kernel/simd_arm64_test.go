@@ -17,7 +17,7 @@ func TestNEONSelected(t *testing.T) {
 	if got := floatTailSIMD(); got != want {
 		t.Fatalf("floatTailSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
 	}
-	if got := dwRowSIMD(); got != want {
-		t.Fatalf("dwRowSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
+	if got := dwRowFloatSIMD(); got != want {
+		t.Fatalf("dwRowFloatSIMD() = %v with %s=%q; want %v", got, noSIMDEnv, os.Getenv(noSIMDEnv), want)
 	}
 }

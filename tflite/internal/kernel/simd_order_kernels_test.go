@@ -115,7 +115,7 @@ func TestSIMDLaneSums(t *testing.T) {
 	}
 }
 
-func TestSIMDDepthwiseRow(t *testing.T) {
+func TestSIMDDepthwiseRowFloat(t *testing.T) {
 	skipNoSIMD(t)
 	r := rand.New(rand.NewPCG(33, 1))
 	negZero := float32(math.Copysign(0, -1))
