@@ -41,11 +41,21 @@ type Pool struct {
 	parts  int
 	chunk  int // parts claimed at a time
 	closed bool
-	next   atomic.Int64 // first unclaimed part
+	// Parts are cut into one contiguous segment per worker; segs[w] is
+	// worker w's (its first unclaimed part, its end). A worker claims its
+	// own segment front to back, then helps with the others' (see claim).
+	segs []segment
 
 	gen     atomic.Uint64 // incremented once per Run (and by Close)
 	pending atomic.Int32  // helpers that have not finished the current gen
 	done    chan struct{} // signalled by the helper that finishes last
+}
+
+// segment is a run of parts, claimed from the front.
+type segment struct {
+	next atomic.Int64
+	end  int
+	_    [48]byte // keeps segments on separate cache lines
 }
 
 // helper is one helper goroutine's parking state.
@@ -60,6 +70,7 @@ type helper struct {
 // starts no goroutine. Close stops them.
 func New(threads int) *Pool {
 	p := &Pool{workers: max(1, min(threads, runtime.GOMAXPROCS(0))), spin: spinChecks, done: make(chan struct{}, 1)}
+	p.segs = make([]segment, p.workers)
 	p.helpers = make([]*helper, p.workers-1)
 	for i := range p.helpers {
 		h := &helper{wake: make(chan struct{}, 1)}
@@ -164,8 +175,12 @@ func (p *Pool) Workers() int {
 }
 
 // Run computes parts [0, n) on all workers — the calling goroutine is
-// worker 0 — and returns when all are done. Workers claim small runs of
-// consecutive parts as they go, so a slow or late worker does less.
+// worker 0 — and returns when all are done. Worker w starts on the w-th
+// of equal contiguous segments, so consecutive operators that split the
+// same rows leave each worker with the data it wrote itself (a core's
+// own cache); workers claim small runs of parts as they go and, when
+// their segment is done, take runs from the others', so a slow or late
+// worker does less.
 func (p *Pool) Run(t Task, n int) {
 	if n <= 0 {
 		return
@@ -176,7 +191,10 @@ func (p *Pool) Run(t Task, n int) {
 	}
 	p.task, p.parts = t, n
 	p.chunk = max(1, n/(4*p.workers))
-	p.next.Store(0)
+	for w := range p.segs {
+		p.segs[w].next.Store(int64(w * n / p.workers))
+		p.segs[w].end = (w + 1) * n / p.workers
+	}
 	p.publish()
 	p.claim(0)
 	p.wait()
@@ -184,14 +202,17 @@ func (p *Pool) Run(t Task, n int) {
 }
 
 // claim runs runs of parts of the current task on worker w until none
-// are left.
+// are left: its own segment first, then the others' in turn.
 func (p *Pool) claim(w int) {
-	for {
-		lo := int(p.next.Add(int64(p.chunk))) - p.chunk
-		if lo >= p.parts {
-			return
+	for i := range p.segs {
+		seg := &p.segs[(w+i)%len(p.segs)]
+		for {
+			lo := int(seg.next.Add(int64(p.chunk))) - p.chunk
+			if lo >= seg.end {
+				break
+			}
+			p.task.RunParts(w, lo, min(lo+p.chunk, seg.end))
 		}
-		p.task.RunParts(w, lo, min(lo+p.chunk, p.parts))
 	}
 }
 
