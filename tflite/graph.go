@@ -171,7 +171,8 @@ func (n *opNode) node(tensors []tensor.Tensor) *kernel.Node {
 		Version: n.version,
 		Inputs:  make([]*tensor.Tensor, len(n.inputs)),
 		Outputs: make([]*tensor.Tensor, len(n.outputs)),
-		Op:      n.op,
+		Op:       n.op,
+		InputPad: n.inputPad,
 	}
 	for k, ti := range n.inputs {
 		if ti >= 0 {

@@ -94,6 +94,7 @@ func (l *loader) load() error {
 	if err := l.foldConstants(); err != nil {
 		return err
 	}
+	l.fusePads()
 	if err := l.prepareOps(); err != nil {
 		return err
 	}

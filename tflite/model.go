@@ -94,6 +94,8 @@ type opNode struct {
 	inputs  []int // -1 marks an omitted optional input
 	outputs []int
 	op      *schema.Operator // verified table, for the kernels' options
+	// inputPad is the padding of a PAD fused into this op (fusePads).
+	inputPad *kernel.InputPad
 }
 
 // Inputs describes the graph inputs in subgraph order.

@@ -80,8 +80,17 @@ func newConvGeometry(n *Node, sp convSpatial, in, out *tensor.Tensor, filterH, f
 		strideH: sp.strideH, strideW: sp.strideW,
 		dilationH: sp.dilationH, dilationW: sp.dilationW,
 	}
-	g.outH = computeOutSize(sp.padding, g.inH, filterH, g.strideH, g.dilationH)
-	g.outW = computeOutSize(sp.padding, g.inW, filterW, g.strideW, g.dilationW)
+	// A fused PAD (Node.InputPad) widens the input the VALID output size
+	// is computed from; its top and left amounts become the op's padding.
+	var ip InputPad
+	if n.InputPad != nil {
+		if sp.padding != schema.PaddingVALID {
+			return g, n.Errorf("fused input padding with %s padding, want VALID", schema.EnumNamesPadding[sp.padding])
+		}
+		ip = *n.InputPad
+	}
+	g.outH = computeOutSize(sp.padding, g.inH+ip.Top+ip.Bottom, filterH, g.strideH, g.dilationH)
+	g.outW = computeOutSize(sp.padding, g.inW+ip.Left+ip.Right, filterW, g.strideW, g.dilationW)
 	if g.outH < 1 || g.outW < 1 {
 		return g, n.Errorf("filter %dx%d (dilation %dx%d) does not fit input %q %s with %s padding",
 			filterH, filterW, g.dilationH, g.dilationW, in.Name, tensor.ShapeString(in.Shape), schema.EnumNamesPadding[sp.padding])
@@ -90,8 +99,8 @@ func newConvGeometry(n *Node, sp convSpatial, in, out *tensor.Tensor, filterH, f
 	if !equalShape(out.Shape, want) {
 		return g, n.Errorf("output %q has shape %s, want %s", out.Name, tensor.ShapeString(out.Shape), tensor.ShapeString(want))
 	}
-	g.padH = computePadding(sp.padding, g.strideH, g.dilationH, g.inH, filterH, g.outH)
-	g.padW = computePadding(sp.padding, g.strideW, g.dilationW, g.inW, filterW, g.outW)
+	g.padH = computePadding(sp.padding, g.strideH, g.dilationH, g.inH, filterH, g.outH) + ip.Top
+	g.padW = computePadding(sp.padding, g.strideW, g.dilationW, g.inW, filterW, g.outW) + ip.Left
 	g.rowTaps = convTaps(g.outH, g.strideH, g.padH, g.dilationH, g.inH, filterH)
 	g.colTaps = convTaps(g.outW, g.strideW, g.padW, g.dilationW, g.inW, filterW)
 	return g, nil

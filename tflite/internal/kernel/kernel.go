@@ -47,6 +47,12 @@ type Node struct {
 	// must not build packed weight copies then (they would be built for
 	// nothing, or for an interpreter that asks for LowMemory).
 	Validating bool
+	// InputPad, set by the loader on a convolution whose input it takes
+	// straight from a PAD it removed, pads input 0 virtually by these
+	// amounts with the input zero point, before the op's own (VALID)
+	// padding. Convolutions skip padding taps, which adds the same as
+	// zero-point values for quantized inputs, so no copy is needed.
+	InputPad *InputPad
 	// Scratch is the interpreter's memory for what operators need only
 	// while they run (see Scratch); nil gives each operator its own.
 	Scratch *Scratch
@@ -55,6 +61,34 @@ type Node struct {
 	// identical on every path; float kernels ignore it so float outputs
 	// stay bit-identical.
 	LowMemory bool
+}
+
+// InputPad is a spatial padding of an NHWC input (see Node.InputPad).
+type InputPad struct{ Top, Bottom, Left, Right int }
+
+// FusesInputPad reports whether node n (an op the loader has not
+// prepared yet) can take its input 0 padded by a removed PAD: a quantized
+// CONV_2D or DEPTHWISE_CONV_2D with VALID padding.
+func FusesInputPad(n *Node) bool {
+	var padding schema.Padding
+	switch n.Code {
+	case schema.BuiltinOperatorCONV_2D:
+		o, err := parseConv2DOptions(n.Op)
+		if err != nil {
+			return false
+		}
+		padding = o.Padding
+	case schema.BuiltinOperatorDEPTHWISE_CONV_2D:
+		o, err := parseDepthwiseConv2DOptions(n.Op)
+		if err != nil {
+			return false
+		}
+		padding = o.Padding
+	default:
+		return false
+	}
+	in := n.Inputs[0]
+	return padding == schema.PaddingVALID && in != nil && in.Quantized() && (in.Type == tensor.Int8 || in.Type == tensor.Uint8)
 }
 
 // Op is a prepared operator, ready to run.
