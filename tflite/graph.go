@@ -166,11 +166,11 @@ func validateGraph(m *Model) error {
 // node builds the kernel's view of this operator over the given tensors.
 func (n *opNode) node(tensors []tensor.Tensor) *kernel.Node {
 	kn := &kernel.Node{
-		Index:   n.index,
-		Code:    n.code,
-		Version: n.version,
-		Inputs:  make([]*tensor.Tensor, len(n.inputs)),
-		Outputs: make([]*tensor.Tensor, len(n.outputs)),
+		Index:    n.index,
+		Code:     n.code,
+		Version:  n.version,
+		Inputs:   make([]*tensor.Tensor, len(n.inputs)),
+		Outputs:  make([]*tensor.Tensor, len(n.outputs)),
 		Op:       n.op,
 		InputPad: n.inputPad,
 	}
