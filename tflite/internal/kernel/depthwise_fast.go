@@ -59,13 +59,14 @@ type depthwiseFast[T quantElem] struct {
 	// same twice over for two pixels per 16-lane block (pairBias its
 	// bias). colsInterior is true when no column has a padding tap; rows
 	// with padding taps read patch, a per-worker copy (patchStride
-	// elements each, nil when no row needs one) with the padding filled
-	// in by the input zero point, copied from zpRow.
+	// elements each, borrowed from the interpreter's Scratch, none when no
+	// row needs one) with the padding filled in by the input zero point,
+	// copied from zpRow.
 	row3x3       bool
 	colsInterior bool
 	rows, pairs  *dwRowParams
 	pairBias     []int32
-	patch        []T
+	patch        borrowed[T]
 	patchStride  int
 	zpRow        []T
 

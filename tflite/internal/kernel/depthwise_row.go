@@ -29,8 +29,8 @@ func allColumnsInterior(g *convGeometry) bool {
 }
 
 // prepareRows sets up the row path: requantization blocks and, when some
-// row has padding taps, the per-worker patch, sized for a whole output
-// row. With 8 channels and
+// row has padding taps, the per-worker patch (borrowed from the
+// interpreter's Scratch), sized for dwPatchRows whole output rows. With 8 channels and
 // stride 1 a pixel's taps lie 8 bytes before the next pixel's, so the
 // 16-channel kernel runs two pixels at once (pairs) on the weights and
 // parameters repeated twice.
@@ -55,12 +55,24 @@ func (o *depthwiseFast[T]) prepareRows() {
 		return // no padding taps (an explicitly padded input): no patch
 	}
 	row := o.patchWidth() * g.inC
-	o.patchStride = g.filterH * row
-	o.patch = make([]T, o.pool.Workers()*o.patchStride)
+	o.patchStride = o.patchRowsIn(dwPatchRows) * row
+	o.patch = borrow[T](o.n, o.pool.Workers()*o.patchStride)
 	o.zpRow = make([]T, row)
 	for i := range o.zpRow {
 		o.zpRow[i] = T(-o.q.inputOffset)
 	}
+}
+
+// dwPatchRows is the most output rows one patch serves: consecutive
+// rows share most of their input rows, so a patch of several rows copies
+// each input row about once instead of filterH times.
+const dwPatchRows = 8
+
+// patchRowsIn is the input rows (padding included) n consecutive output
+// rows read.
+func (o *depthwiseFast[T]) patchRowsIn(n int) int {
+	g := &o.g
+	return (n-1)*g.strideH + (g.filterH-1)*g.dilationH + 1
 }
 
 // patchWidth is the input columns (padding included) an output row
@@ -75,17 +87,26 @@ func (o *depthwiseFast[T]) patchWidth() int {
 func (o *depthwiseFast[T]) runRows(w, lo, hi int) {
 	g := &o.g
 	C := g.outC
-	patch := o.patch[w*o.patchStride : (w+1)*o.patchStride]
+	patch := o.patch.get()[w*o.patchStride : (w+1)*o.patchStride]
 	fullRows := convTapRange{0, g.filterH}
-	for r := lo; r < hi; r++ {
+	inPlace := func(oy int) bool { return g.rowTaps[oy] == fullRows && o.colsInterior }
+	for r := lo; r < hi; {
 		b, oy := r/g.outH, r%g.outH
-		outRow := o.outData[r*g.outW*C : (r+1)*g.outW*C]
-		if g.rowTaps[oy] != fullRows || !o.colsInterior {
-			o.patchRow(patch, outRow, b, oy)
+		if !inPlace(oy) {
+			// The following rows of this batch that need a patch too,
+			// up to dwPatchRows, share one.
+			n := 1
+			for n < dwPatchRows && r+n < hi && oy+n < g.outH && !inPlace(oy+n) {
+				n++
+			}
+			o.patchRows(patch, b, oy, n)
+			r += n
 			continue
 		}
+		outRow := o.outData[r*g.outW*C : (r+1)*g.outW*C]
 		p := ((b*g.inH+oy*g.strideH-g.padH)*g.inW - g.padW) * C
 		o.rowKernel(o.inData, p, g.dilationH*g.inW*C, outRow)
+		r++
 	}
 }
 
@@ -106,10 +127,10 @@ func (o *depthwiseFast[T]) rowKernel(in []T, p, dy int, outRow []T) {
 	dwRow3x3SIMD(in, p, dx, dy, g.strideW*C, C, o.rows.w3, o.rows.blocks, o.rows.fast, &o.rc, outRow, n)
 }
 
-// patchRow computes output row (b, oy) from a copy of the input rows it
-// reads, one after the other, with every element outside the input set
-// to the zero point.
-func (o *depthwiseFast[T]) patchRow(patch, outRow []T, b, oy int) {
+// patchRows computes output rows oy..oy+n−1 of batch b from a copy of
+// the input rows they read, one after the other, with every element
+// outside the input set to the zero point.
+func (o *depthwiseFast[T]) patchRows(patch []T, b, oy, n int) {
 	g := &o.g
 	C := g.inC
 	wp := o.patchWidth()
@@ -117,9 +138,10 @@ func (o *depthwiseFast[T]) patchRow(patch, outRow []T, b, oy int) {
 	// Columns [in0, in1) of the patch lie inside the input.
 	in0 := min(max(-ix0, 0), wp)
 	in1 := max(min(g.inW-ix0, wp), in0)
-	for fy := 0; fy < g.filterH; fy++ {
-		row := patch[fy*wp*C : (fy+1)*wp*C]
-		iy := oy*g.strideH - g.padH + fy*g.dilationH
+	iy0 := oy*g.strideH - g.padH
+	for k := 0; k < o.patchRowsIn(n); k++ {
+		row := patch[k*wp*C : (k+1)*wp*C]
+		iy := iy0 + k
 		if iy < 0 || iy >= g.inH {
 			copy(row, o.zpRow)
 			continue
@@ -129,7 +151,10 @@ func (o *depthwiseFast[T]) patchRow(patch, outRow []T, b, oy int) {
 		copy(row[in0*C:in1*C], o.inData[src+in0*C:src+in1*C])
 		copy(row[in1*C:], o.zpRow)
 	}
-	o.rowKernel(patch, 0, wp*C, outRow)
+	for j := 0; j < n; j++ {
+		r := b*g.outH + oy + j
+		o.rowKernel(patch, j*g.strideH*wp*C, g.dilationH*wp*C, o.outData[r*g.outW*C:(r+1)*g.outW*C])
+	}
 }
 
 // setRowBias refreshes the row path's bias lanes from biasAll and picks
