@@ -20,6 +20,7 @@ func BenchmarkConv2D(b *testing.B) {
 		{"mobilenet_v1_op0", tensor.Uint8, 128, 128, 3, 8, 3, 2},
 		{"mobilenet_v2_op2", tensor.Int8, 225, 225, 3, 32, 3, 2},
 		{"mobilenet_v2_op6", tensor.Int8, 112, 112, 16, 96, 1, 1},
+		{"mobilenet_v2_op80", tensor.Int8, 7, 7, 320, 1280, 1, 1},
 		{"resnet_op1", tensor.Int8, 32, 32, 16, 16, 3, 1},
 		{"resnet_op5", tensor.Int8, 16, 16, 32, 32, 3, 1},
 	}
