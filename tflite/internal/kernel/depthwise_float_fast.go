@@ -25,8 +25,9 @@ type depthwiseFloatFast struct {
 	simd         bool      // accumulate taps with AVX2 or NEON
 	mult         int       // depth multiplier
 	// tapOffsets are the byte offsets of an interior pixel's taps from
-	// its first tap, for dwPixelFloatSIMD; nil when there is a bias, which
-	// that kernel adds last instead of first, or when rows are used.
+	// its first tap, for dwRowF32 (rowSIMD) or else dwPixelFloatSIMD; nil
+	// when neither runs (dwPixelFloatSIMD needs no bias, which it adds
+	// last instead of first, and no chunked rows).
 	tapOffsets     []int
 	actMin, actMax float32
 	// rowPixels > 0 selects the row kernel (stride 1 across, multiplier
@@ -61,7 +62,6 @@ func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
 	}
 	if dwRowFloatSIMD() && o.mult == 1 && g.outC >= 8 {
 		o.rowSIMD = true
-		o.tapOffsets = nil
 		for fy := 0; fy < g.filterH; fy++ {
 			for fx := 0; fx < g.filterW; fx++ {
 				o.tapOffsets = append(o.tapOffsets, (fy*g.dilationH*g.inW+fx*g.dilationW)*g.inC*4)
