@@ -11,7 +11,8 @@
 // channel block's rqShortBlock.
 //
 // Registers: SI, R8, R9, R10 the tile's four A rows; R15 the weights;
-// Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8-Y13 temporaries.
+// Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8-Y13 temporaries; X14 and X15
+// the activation bounds as bytes.
 
 // DOTSTEP adds one pair of taps; LOADW loads the pair's 16×2 weights
 // into Y8, Y9 as int16.
@@ -52,40 +53,39 @@
 	VMOVDQU 32(R15), Y9 \
 	ADDQ    $64, R15
 
-// EPIROW requantizes row sums XA (channels 0-7) and XB (8-15) with the
-// block at R13, packs them to 16 bytes and stores them at (DI); CX holds
-// the rqConsts pointer. XA's low half ends up holding the bytes.
+// EPIROW requantizes row sums XA (channels 0-7) and XB (8-15), which
+// started from the bias, with the block at R13, packs them to 16 bytes,
+// clamps them to X14 (actMin) and X15 (actMax) and stores them at (DI).
+// XA's low half ends up holding the bytes.
 #define EPIROW(XA, XB, XLO, PACK, MAX, MIN) \
-	VPADDD       0(R13), XA, XA                         \
-	VPADDD       32(R13), XB, XB                        \
 	RQX16(XA, Y8, Y9, XB, Y10, Y12, R13)                \
 	VPACKSSDW    XB, XA, XA                             \
 	VPERMQ       $0xD8, XA, XA                          \
 	VEXTRACTI128 $1, XA, X13                            \
 	PACK         X13, XLO, XLO                          \
-	VPBROADCASTB 4(CX), X13                             \
-	MAX          X13, XLO, XLO                          \
-	VPBROADCASTB 8(CX), X13                             \
-	MIN          X13, XLO, XLO                          \
+	MAX          X14, XLO, XLO                          \
+	MIN          X15, XLO, XLO                          \
 	VMOVDQU      XLO, (DI)                              \
 	ADDQ         R14, DI
 
-// ZERO8 and ZERO4 clear the sums of a full and a half tile.
+// ZERO8 and ZERO4 start the sums of a full and a half tile from the
+// block's bias (int32 additions wrap, so adding it first or last gives
+// the same sums).
 #define ZERO8 \
-	VPXOR Y0, Y0, Y0 \
-	VPXOR Y1, Y1, Y1 \
-	VPXOR Y2, Y2, Y2 \
-	VPXOR Y3, Y3, Y3 \
-	VPXOR Y4, Y4, Y4 \
-	VPXOR Y5, Y5, Y5 \
-	VPXOR Y6, Y6, Y6 \
-	VPXOR Y7, Y7, Y7
+	VMOVDQU 0(R13), Y0  \
+	VMOVDQU 32(R13), Y1 \
+	VMOVDQA Y0, Y2      \
+	VMOVDQA Y1, Y3      \
+	VMOVDQA Y0, Y4      \
+	VMOVDQA Y1, Y5      \
+	VMOVDQA Y0, Y6      \
+	VMOVDQA Y1, Y7
 
 #define ZERO4 \
-	VPXOR Y0, Y0, Y0 \
-	VPXOR Y1, Y1, Y1 \
-	VPXOR Y2, Y2, Y2 \
-	VPXOR Y3, Y3, Y3
+	VMOVDQU 0(R13), Y0 \
+	VMOVDQA Y0, Y1     \
+	VMOVDQA Y0, Y2     \
+	VMOVDQA Y0, Y3
 
 // EPI16 and EPI8 store a full and a half tile's four rows.
 #define EPI16(PACK, MAX, MIN) \
@@ -108,6 +108,9 @@
 	MOVQ         blk+40(FP), R13       \
 	MOVQ         out+48(FP), DI        \
 	MOVQ         ldo+56(FP), R14       \
+	MOVQ         c+64(FP), CX          \
+	VPBROADCASTB 4(CX), X14            \
+	VPBROADCASTB 8(CX), X15            \
 	TESTQ        R12, R12              \
 	JZ           done                  \
 tile:                                  \
@@ -125,7 +128,6 @@ step:                                  \
 	DECQ         BX                    \
 	JNZ          step                  \
 epi:                                   \
-	MOVQ         c+64(FP), CX          \
 	EPI                                \
 	LEAQ         (AX)(DX*4), SI        \
 	DECQ         R12                   \
@@ -181,21 +183,18 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 	VMOVDQU (R15), Y8 \
 	ADDQ    $64, R15
 
-// EPIPAIR requantizes rows XA and XB (channels 0-7 each), packs them and
-// stores 8 bytes of each, ldo apart.
+// EPIPAIR requantizes rows XA and XB (channels 0-7 each, started from
+// the bias), packs and clamps them as EPIROW and stores 8 bytes of each,
+// ldo apart.
 #define EPIPAIR(XA, XB, XLO, PACK, MAX, MIN) \
-	VPADDD       0(R13), XA, XA                        \
-	VPADDD       0(R13), XB, XB                        \
 	RQX8(XA, Y8, Y9, R13, 0, 0)                        \
 	RQX8(XB, Y10, Y12, R13, 0, 0)                      \
 	VPACKSSDW    XB, XA, XA                            \
 	VPERMQ       $0xD8, XA, XA                         \
 	VEXTRACTI128 $1, XA, X13                           \
 	PACK         X13, XLO, XLO                         \
-	VPBROADCASTB 4(CX), X13                            \
-	MAX          X13, XLO, XLO                         \
-	VPBROADCASTB 8(CX), X13                            \
-	MIN          X13, XLO, XLO                         \
+	MAX          X14, XLO, XLO                         \
+	MIN          X15, XLO, XLO                         \
 	VMOVQ        XLO, (DI)                             \
 	ADDQ         R14, DI                               \
 	VPEXTRQ      $1, XLO, BX                           \
