@@ -4,8 +4,9 @@
 // convolution with depth multiplier 1, four pixels × 8 channels at a time
 // so that four independent sums hide the VADDPS latency: acc = bias, then
 // acc += x[tap]·w[tap] for every tap in order (separate VMULPS/VADDPS,
-// never FMA: the reference loop's bits), then TFLite's clamp as in
-// dwPixelF32.
+// never FMA: the reference loop's bits), then TFLite's clamp: v < lo →
+// lo, hi < v → hi (VMAXPS/VMINPS with the bound first keep NaN and −0 as
+// std::max/std::min do).
 //
 // in points at the first tap of the first pixel, offs holds each tap's
 // byte offset from a pixel's first tap, pxStep is the byte step between

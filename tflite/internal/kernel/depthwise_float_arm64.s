@@ -8,7 +8,7 @@
 // FADD latency: acc = bias, then acc += x[tap]·w[tap] for every tap in
 // order (separate FMUL and FADD, never FMLA: the reference loop's bits),
 // then clampF32 — v < lo → lo, then hi < v → hi — as compare-and-select
-// (FCMGT, BIT) like dwPixelF32, so NaN and −0 pass through as in TFLite's
+// (FCMGT, BIT), so NaN and −0 pass through as in TFLite's
 // std::max/std::min and in the AVX2 VMAXPS/VMINPS operand order.
 //
 // in points at the first tap of the first pixel, offs holds each tap's

@@ -25,9 +25,7 @@ type depthwiseFloatFast struct {
 	simd         bool      // accumulate taps with AVX2 or NEON
 	mult         int       // depth multiplier
 	// tapOffsets are the byte offsets of an interior pixel's taps from
-	// its first tap, for dwRowF32 (rowSIMD) or else dwPixelFloatSIMD; nil
-	// when neither runs (dwPixelFloatSIMD needs no bias, which it adds
-	// last instead of first, and no chunked rows).
+	// its first tap, for dwRowF32 (rowSIMD only).
 	tapOffsets     []int
 	actMin, actMax float32
 	// rowPixels > 0 selects the row kernel (stride 1 across, multiplier
@@ -83,12 +81,6 @@ func newDepthwiseFloatFast(ref *depthwiseFloat) *depthwiseFloatFast {
 		o.wRow = make([]float32, g.filterH*g.filterW*o.rowPixels*g.outC)
 		o.biasRow = make([]float32, o.rowPixels*g.outC)
 		o.clamps = !math.IsInf(float64(o.actMin), -1) || !math.IsInf(float64(o.actMax), 1)
-	} else if o.simd && o.mult == 1 && o.bias == nil {
-		for fy := 0; fy < g.filterH; fy++ {
-			for fx := 0; fx < g.filterW; fx++ {
-				o.tapOffsets = append(o.tapOffsets, (fy*g.dilationH*g.inW+fx*g.dilationW)*g.inC*4)
-			}
-		}
 	}
 	return o
 }
@@ -192,10 +184,6 @@ func (o *depthwiseFloatFast) RunParts(w, lo, hi int) {
 			}
 			cols := g.colTaps[ox]
 			ix0 := ox*g.strideW - g.padW
-			if o.tapOffsets != nil && !o.rowSIMD && rows.lo == 0 && rows.hi == g.filterH && cols.lo == 0 && cols.hi == g.filterW {
-				o.interiorSIMD(outRow[ox*C:(ox+1)*C], ((b*g.inH+iy0)*g.inW+ix0)*Cin)
-				continue
-			}
 			if o.biasData != nil {
 				copy(acc, o.biasData)
 			} else {
@@ -276,22 +264,5 @@ func (o *depthwiseFloatFast) rowInterior(outRow []float32, b, iy0, lo, hi int) {
 			}
 			dst[i*C+c] = clampF32(acc, o.actMin, o.actMax)
 		}
-	}
-}
-
-// interiorSIMD computes one interior pixel (every tap inside the input,
-// multiplier 1, no bias) whose first tap is in[p:]: the assembly takes
-// whole blocks of 8 channels, this loop the rest, both in the reference
-// order.
-func (o *depthwiseFloatFast) interiorSIMD(dst []float32, p int) {
-	g := &o.g
-	C := g.inC
-	done := dwPixelFloatSIMD(o.inData, p, o.tapOffsets, o.wData, C, nil, o.actMin, o.actMax, dst)
-	for c := done; c < C; c++ {
-		var acc float32
-		for t, off := range o.tapOffsets {
-			acc += float32(o.inData[p+off/4+c] * o.wData[t*C+c])
-		}
-		dst[c] = clampF32(acc, o.actMin, o.actMax)
 	}
 }

@@ -52,28 +52,3 @@ func dwTapFloatSIMD(acc, x, w []float32) int {
 	dwTapF32(&acc[0], &x[0], &w[0], blocks)
 	return blocks * 8
 }
-
-//go:noescape
-func dwPixelF32(x *float32, offs *int, taps int, w *float32, wstride uintptr, bias *float32, lo, hi float32, dst *float32, blocks int)
-
-// dwPixelFloatSIMD computes the first multiple of 8 channels of an
-// interior float pixel: in[p:] is its first tap, offs the taps' offsets
-// in elements·4 (bytes), w is [taps][C], bias nil or [C]. It returns how
-// many channels it wrote to dst.
-func dwPixelFloatSIMD(in []float32, p int, offs []int, w []float32, C int, bias []float32, lo, hi float32, dst []float32) int {
-	blocks := C / 8
-	if blocks == 0 || len(offs) == 0 {
-		return 0
-	}
-	// The assembly does not check bounds; these make Go do it once.
-	_ = in[p+offs[len(offs)-1]/4+C-1]
-	_ = w[len(offs)*C-1]
-	_ = dst[C-1]
-	var b *float32
-	if bias != nil {
-		_ = bias[C-1]
-		b = &bias[0]
-	}
-	dwPixelF32(&in[p], &offs[0], len(offs), &w[0], uintptr(4*C), b, lo, hi, &dst[0], blocks)
-	return blocks * 8
-}

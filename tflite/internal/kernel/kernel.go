@@ -63,6 +63,11 @@ type Node struct {
 	LowMemory bool
 }
 
+// splitCopyBytes is the output size from which operators that only move
+// data (PAD, TRANSPOSE) split their work across the pool; below it a
+// hand-off costs more than the copy.
+const splitCopyBytes = 64 << 10
+
 // InputPad is a spatial padding of an NHWC input (see Node.InputPad).
 type InputPad struct{ Top, Bottom, Left, Right int }
 

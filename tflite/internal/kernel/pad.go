@@ -221,7 +221,7 @@ func (p *padding) Eval() error {
 	}
 	p.src, p.dst, p.val, p.last, p.row = src, dst, value, last, row
 	rows := len(src) / row
-	if len(dst) >= padParallelBytes {
+	if len(dst) >= splitCopyBytes {
 		p.n.Pool.Run(p, rows)
 	} else {
 		p.RunParts(0, 0, rows)
@@ -229,10 +229,6 @@ func (p *padding) Eval() error {
 	p.src, p.dst, p.val = nil, nil, nil
 	return nil
 }
-
-// padParallelBytes is the output size from which PAD splits its rows
-// across the pool; below it a hand-off costs more than the copy.
-const padParallelBytes = 64 << 10
 
 // RunParts writes input rows [lo, hi) into the output with the padding
 // before each, and the padding after the last row when hi is the end.

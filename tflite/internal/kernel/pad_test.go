@@ -208,7 +208,7 @@ func TestPadSplitAcrossPool(t *testing.T) {
 				return out.Data
 			}
 			single := run(nil)
-			if len(single) < padParallelBytes {
+			if len(single) < splitCopyBytes {
 				t.Fatalf("shape %v pads %v: output %d bytes does not split", shape, pads, len(single))
 			}
 			for _, pool := range pools {

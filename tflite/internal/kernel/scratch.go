@@ -20,9 +20,6 @@ func (s *Scratch) Reserve(n int) { s.size = max(s.size, n) }
 // Alloc allocates the memory for every reservation made so far.
 func (s *Scratch) Alloc() { s.buf = make([]uint64, (s.size+7)/8) }
 
-// Size returns the bytes reserved.
-func (s *Scratch) Size() int { return s.size }
-
 // borrowed is one operator's share of a Scratch: its own private memory
 // when the node has no Scratch (unit tests, constant folding), else the
 // shared one.

@@ -40,9 +40,3 @@ func dwTapFloatSIMD(acc, x, w []float32) int { return 0 }
 
 // convWidenSIMD is convWiden here.
 func convWidenSIMD[T quantElem](dst []int16, src []T, off int16) { convWiden(dst, src, off) }
-
-// dwPixelFloatSIMD does nothing here: the portable loop computes every
-// channel.
-func dwPixelFloatSIMD(in []float32, p int, offs []int, w []float32, C int, bias []float32, lo, hi float32, dst []float32) int {
-	return 0
-}

@@ -102,10 +102,6 @@ type transpose struct {
 	move     func(t *transpose, lo, hi int)
 }
 
-// transposeParallelBytes is the output size from which TRANSPOSE splits
-// its blocks across the pool.
-const transposeParallelBytes = 64 << 10
-
 // Eval runs the element-size specific loop chosen in prepare.
 func (t *transpose) Eval() error {
 	if err := checkBound(t.n, t.in, t.out); err != nil {
@@ -116,7 +112,7 @@ func (t *transpose) Eval() error {
 		return nil
 	}
 	blocks := t.blocks()
-	if t.out.ByteSize() >= transposeParallelBytes {
+	if t.out.ByteSize() >= splitCopyBytes {
 		t.n.Pool.Run(t, blocks)
 	} else {
 		t.move(t, 0, blocks)

@@ -78,7 +78,7 @@ func TestTransposeRanksAndSizes(t *testing.T) {
 		{"NCHW 3 uint8", tensor.Uint8, []int{1, 3, 4, 6}, []int{0, 2, 3, 1}},
 		{"NCHW 4 float", tensor.Float32, []int{2, 4, 3, 3}, []int{0, 2, 3, 1}},
 		{"CHW to WHC", tensor.Int8, []int{3, 4, 5}, []int{2, 1, 0}},
-		// Outputs past transposeParallelBytes, split across the pool.
+		// Outputs past splitCopyBytes, split across the pool.
 		{"NCHW 3 int32 split", tensor.Int32, []int{1, 3, 96, 96}, []int{0, 2, 3, 1}},
 		{"5-D float split", tensor.Float32, []int{2, 3, 4, 30, 20}, []int{4, 2, 0, 3, 1}},
 	}
