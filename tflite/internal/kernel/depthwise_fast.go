@@ -61,9 +61,11 @@ type depthwiseFast[T quantElem] struct {
 	// with padding taps read patch, a per-worker copy (patchStride
 	// elements each, borrowed from the interpreter's Scratch, none when no
 	// row needs one) with the padding filled in by the input zero point,
-	// copied from zpRow.
+	// copied from zpRow. Output columns [colLo, colHi) have no padding
+	// taps left or right.
 	row3x3       bool
 	colsInterior bool
+	colLo, colHi int
 	rows, pairs  *dwRowParams
 	pairBias     []int32
 	patch        borrowed[T]

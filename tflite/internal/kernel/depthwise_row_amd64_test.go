@@ -136,7 +136,7 @@ func runDWRow[T quantElem](t *testing.T, k *dwRowCase, in []T, fast bool) []byte
 	for i := range out {
 		out[i] = T(0x5a)
 	}
-	dwRow3x3SIMD(in, k.p, k.dx, k.dy, k.sx, k.C, packDepthwise3x3(k.w, k.C), blocks, fb, &rc, out[:k.pixels*k.C], k.pixels)
+	dwRow3x3SIMD(in, k.p, k.dx, k.dy, k.sx, k.C, k.C, packDepthwise3x3(k.w, k.C), blocks, fb, &rc, out[:k.pixels*k.C], k.pixels)
 	for _, v := range out[k.pixels*k.C:] {
 		if v != T(0x5a) {
 			t.Fatalf("C %d pixels %d: wrote past the row", k.C, k.pixels)
@@ -264,7 +264,7 @@ func BenchmarkDWRow3x3(b *testing.B) {
 			w3 := packDepthwise3x3(k.w, k.C)
 			out := make([]int8, k.pixels*k.C)
 			for b.Loop() {
-				dwRow3x3SIMD(in, 0, k.dx, k.dy, k.sx, k.C, w3, blocks, fast, &k.rc, out, k.pixels)
+				dwRow3x3SIMD(in, 0, k.dx, k.dy, k.sx, k.C, k.C, w3, blocks, fast, &k.rc, out, k.pixels)
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(out)), "ns/out")
 		})

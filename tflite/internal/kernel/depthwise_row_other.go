@@ -12,6 +12,6 @@ const dwRowSIMD = false
 
 // dwRow3x3SIMD is never reached: depthwiseFast takes the row path only
 // when dwRowSIMD is true.
-func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C int, w3 []int16, blocks []rqBlock, fast []rqShortBlock, rc *rqConsts, out []T, pixels int) {
+func dwRow3x3SIMD[T quantElem](in []T, p, dx, dy, sx, C, ldo int, w3 []int16, blocks []rqBlock, fast []rqShortBlock, rc *rqConsts, out []T, pixels int) {
 	panic("kernel: depthwise row kernel on an architecture without it")
 }
