@@ -67,17 +67,9 @@ func newAddSub(n *Node, act schema.ActivationFunctionType, sub bool) (Op, error)
 		}
 		return &addSubFloat{a: a, b: b, out: out, bc: bc, lo: lo, hi: hi, sub: sub, simd: intSIMD()}, nil
 	case tensor.Int8:
-		p, err := newAddSubParams(n, a, b, out, act)
-		if err != nil {
-			return nil, err
-		}
-		return &addSubQuant[int8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[int8](n, p, sub), pool: n.Pool}, nil
+		return newAddSubQuant[int8](n, a, b, out, bc, act, sub)
 	case tensor.Uint8:
-		p, err := newAddSubParams(n, a, b, out, act)
-		if err != nil {
-			return nil, err
-		}
-		return &addSubQuant[uint8]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, table: cachedAddSubTable[uint8](n, p, sub), pool: n.Pool}, nil
+		return newAddSubQuant[uint8](n, a, b, out, bc, act, sub)
 	}
 	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", a.Name, a.Type)
 }
@@ -216,31 +208,61 @@ func cachedAddSubTable[T ewQuant](n *Node, p addSubParams, sub bool) *addSubTabl
 	})
 }
 
+// newAddSubQuant prepares quantized ADD or SUB: the vector kernel
+// (add_simd.go) where this machine has one and the rows are long enough,
+// the table for the rest.
+func newAddSubQuant[T ewQuant](n *Node, a, b, out *tensor.Tensor, bc *broadcast4, act schema.ActivationFunctionType, sub bool) (Op, error) {
+	p, err := newAddSubParams(n, a, b, out, act)
+	if err != nil {
+		return nil, err
+	}
+	k := &addSubQuant[T]{a: a, b: b, out: out, bc: bc, p: p, sub: sub, pool: n.Pool}
+	if k.vec = cachedAddVec[T](n, p, sub); k.vec != nil && !bc.same {
+		if bc.dims[3] < addVecStep {
+			k.vec = nil // rows too short for the vector kernel
+		} else {
+			k.spread = borrow[byte](n, bc.dims[3])
+		}
+	}
+	if k.vec == nil {
+		k.table = cachedAddSubTable[T](n, p, sub)
+	}
+	return k, nil
+}
+
 // addSubQuant is ADD or SUB on int8 or uint8 tensors.
 type addSubQuant[T ewQuant] struct {
 	a, b, out *tensor.Tensor
 	bc        *broadcast4
 	p         addSubParams
 	sub       bool
-	table     *addSubTable // nil: compute each element with p.apply
-	pool      *parallel.Pool
+	vec       *addVecKernel // nil: no vector kernel for these tensors
+	table     *addSubTable  // nil: compute each element with p.apply
+	// spread holds a row of one repeated input element, for the vector
+	// kernel on broadcast inputs.
+	spread borrowed[byte]
+	pool   *parallel.Pool
 
 	x, y, o []T // bound by Eval for RunParts
 }
 
-// addSubChunk is the number of elements per part of a table ADD split
+// addSubChunk is the number of elements per part of an ADD split
 // across the pool: large enough that a part outweighs handing it out.
 const addSubChunk = 16 << 10
 
 // Eval computes the output.
 func (k *addSubQuant[T]) Eval() error {
 	x, y, o := ewElems[T](k.a), ewElems[T](k.b), ewElems[T](k.out)
+	if k.bc.same && (k.vec != nil || k.table != nil) {
+		k.x, k.y, k.o = x[:len(o)], y[:len(o)], o
+		k.pool.Run(k, (len(o)+addSubChunk-1)/addSubChunk)
+		return nil
+	}
+	if k.vec != nil {
+		k.evalRows(x, y, o)
+		return nil
+	}
 	if t := k.table; t != nil {
-		if k.bc.same {
-			k.x, k.y, k.o = x[:len(o)], y[:len(o)], o
-			k.pool.Run(k, (len(o)+addSubChunk-1)/addSubChunk)
-			return nil
-		}
 		k.bc.each(func(oi, i, j int) {
 			o[oi] = T(t[uint16(uint8(x[i]))<<8|uint16(uint8(y[j]))])
 		})
@@ -258,16 +280,54 @@ func (k *addSubQuant[T]) Eval() error {
 	return nil
 }
 
-// RunParts looks up parts [lo, hi) of addSubChunk elements (table path,
-// equal shapes).
+// RunParts computes parts [lo, hi) of addSubChunk elements (equal
+// shapes), with the vector kernel or the table.
 func (k *addSubQuant[T]) RunParts(_, lo, hi int) {
-	t := k.table
 	end := min(hi*addSubChunk, len(k.o))
 	x, y, o := k.x[lo*addSubChunk:end], k.y[lo*addSubChunk:end], k.o[lo*addSubChunk:end]
+	if k.vec != nil {
+		k.vec.run(&k.p, k.sub, ewBytes(o), ewBytes(x), ewBytes(y), isUnsigned[T]())
+		return
+	}
+	t := k.table
 	y = y[:len(o)]
 	x = x[:len(o)]
 	for i := range o {
 		o[i] = T(t[uint16(uint8(x[i]))<<8|uint16(uint8(y[i]))])
+	}
+}
+
+// evalRows runs the vector kernel on each innermost row of a broadcast
+// (the row at least addVecStep long). An input steps through a row by
+// one element or repeats one element; a repeated element is spread
+// into k.spread first.
+func (k *addSubQuant[T]) evalRows(x, y, o []T) {
+	xb, yb, ob := ewBytes(x), ewBytes(y), ewBytes(o)
+	d, s1, s2 := k.bc.dims, k.bc.stride[0], k.bc.stride[1]
+	n := d[3]
+	spread, held := k.spread.get()[:n], -1 // held: the byte spread holds
+	row := func(b []byte, at, step int) []byte {
+		if step != 0 {
+			return b[at : at+n]
+		}
+		if v := int(b[at]); v != held {
+			for i := range spread {
+				spread[i] = b[at]
+			}
+			held = v
+		}
+		return spread
+	}
+	oi := 0
+	for a := 0; a < d[0]; a++ {
+		for b := 0; b < d[1]; b++ {
+			for c := 0; c < d[2]; c++ {
+				i := a*s1[0] + b*s1[1] + c*s1[2]
+				j := a*s2[0] + b*s2[1] + c*s2[2]
+				k.vec.run(&k.p, k.sub, ob[oi:oi+n], row(xb, i, s1[3]), row(yb, j, s2[3]), isUnsigned[T]())
+				oi += n
+			}
+		}
 	}
 }
 

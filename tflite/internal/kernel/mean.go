@@ -69,14 +69,25 @@ type meanGeometry struct {
 }
 
 // sumBlocks adds x over the reduced block into sum ([outer][inner]),
-// offsetting each value by off, in input order like accumulate.
-func sumBlocks[T ewQuant](g *meanGeometry, sum []int32, x []T, off int32) {
+// offsetting each value by off; with vec, the whole blocks of 16
+// channels go to the vector kernel (meanSumRows).
+func sumBlocks[T ewQuant](g *meanGeometry, sum []int32, x []T, off int32, vec bool) {
 	for o := 0; o < g.outer; o++ {
 		s := sum[o*g.inner : (o+1)*g.inner]
+		x := x[o*g.reduced*g.inner : (o+1)*g.reduced*g.inner]
+		done := 0
+		if vec {
+			done = meanSumRows(s, x, g.reduced, g.inner)
+			for j := range s[:done] {
+				s[j] += off * int32(g.reduced)
+			}
+		}
+		rest := s[done:]
 		for r := 0; r < g.reduced; r++ {
-			row := x[(o*g.reduced+r)*g.inner:][:len(s)]
+			row := x[r*g.inner+done : r*g.inner+len(s)]
+			rest := rest[:len(row)]
 			for j, v := range row {
-				s[j] += int32(v) + off
+				rest[j] += int32(v) + off
 			}
 		}
 	}
@@ -105,13 +116,13 @@ func newMean(n *Node, opts MeanOptions) (Op, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &meanQuant[int8]{in: in, out: out, g: g, p: p, sum: make([]int32, outN)}, nil
+		return newMeanQuantOp[int8](in, out, g, p), nil
 	case tensor.Uint8:
 		p, err := newMeanQuant(n, in, out, g)
 		if err != nil {
 			return nil, err
 		}
-		return &meanQuant[uint8]{in: in, out: out, g: g, p: p, sum: make([]int32, outN)}, nil
+		return newMeanQuantOp[uint8](in, out, g, p), nil
 	}
 	return nil, n.Unsupportedf("input %q has type %s, want float32, int8 or uint8", in.Name, in.Type)
 }
@@ -326,6 +337,26 @@ type meanQuant[T ewQuant] struct {
 	g       meanGeometry
 	p       meanQuantParams
 	sum     []int32
+	// vecSum runs the block sums on the vector kernel (mean_simd.go).
+	vecSum bool
+	// rq, when set, requantizes the sums with requant16 (the paths
+	// that end in MultiplyByQuantizedMultiplier).
+	rq *meanRequant
+}
+
+// newMeanQuantOp prepares the quantized kernel, with the vector sums
+// and requantization where the machine has them.
+func newMeanQuantOp[T ewQuant](in, out *tensor.Tensor, g meanGeometry, p meanQuantParams) *meanQuant[T] {
+	k := &meanQuant[T]{in: in, out: out, g: g, p: p, sum: make([]int32, out.NumElements()), vecSum: meanSumCPU()}
+	if intSIMD() {
+		switch p.path {
+		case meanInt8:
+			k.rq = newMeanRequant[T](p.mult, p.shift, p.outZP, p.lo, p.hi)
+		case meanSpecialUint8:
+			k.rq = newMeanRequant[T](p.mult, p.shift, p.bias, p.lo, p.hi)
+		}
+	}
+	return k
 }
 
 // Eval computes the output.
@@ -337,13 +368,18 @@ func (k *meanQuant[T]) Eval() error {
 		off = -k.p.inZP
 	}
 	if k.g.block {
-		sumBlocks(&k.g, k.sum, x, off)
+		sumBlocks(&k.g, k.sum, x, off, k.vecSum)
 	} else {
 		k.g.accumulate(func(o, i int) { k.sum[o] += int32(x[i]) + off })
 	}
+	done := 0
+	if k.rq != nil {
+		done = k.rq.run(k.sum, ewBytes(y))
+	}
 	count := int32(k.g.count)
 	p := &k.p
-	for i, s := range k.sum {
+	sums, y := k.sum[done:], y[done:]
+	for i, s := range sums {
 		var v int32
 		switch p.path {
 		case meanInt8:

@@ -162,3 +162,13 @@
 	VPSUBD      EB, XB, XB               \
 	VPSRAVD     384(P), XA, XA           \
 	VPSRAVD     416(P), XB, XB
+
+// RQX16EU is RQX16E for blocks whose lanes all share one right shift,
+// given as a VPSRAD count K (an X register or a 128-bit memory operand
+// whose low quadword is the count): Zen-class cores run the per-lane
+// VPSRAVD at half VPSRAD's rate.
+#define RQX16EU(XA, EA, XB, EB, K) \
+	VPSUBD      EA, XA, XA               \
+	VPSUBD      EB, XB, XB               \
+	VPSRAD      K, XA, XA                \
+	VPSRAD      K, XB, XB
