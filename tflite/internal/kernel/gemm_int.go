@@ -109,14 +109,26 @@ func offsetFitsInt8[T quantElem](w []T, filterOffset int32) bool {
 	return true
 }
 
+// packInt16Below is the weight count under which the int16 kernels keep
+// int16 weights even when every offset weight fits int8: sign-extending
+// them costs two µops per 16 weights per tile step, 4-7% of a
+// convolution on Zen 1, while the small matrices (all but the largest
+// layers: 0.65 MiB more for mobilenet_v2) cost little memory doubled.
+const packInt16Below = 64 << 10
+
 // packIntSIMD packs w ([n][k]) with filterOffset added in a 16-channel
 // layout of taps taps per group: 2 for the SMLAL/VPMADDWD kernels, 4 for
 // SDOT (int8 weights only; this also fills p.wsum). The 32-bit
 // accumulators of both wrap exactly as TFLite's, so no bound applies.
 func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32, taps int) *packedInt {
+	return packIntSIMDAs(w, n, k, filterOffset, taps, taps == 4 || (n*k >= packInt16Below && offsetFitsInt8(w[:n*k], filterOffset)))
+}
+
+// packIntSIMDAs is packIntSIMD with the weights' width chosen by the
+// caller: int8 (fitsInt8, which every offset weight must fit) or int16.
+func packIntSIMDAs[T quantElem](w []T, n, k int, filterOffset int32, taps int, fitsInt8 bool) *packedInt {
 	p := &packedInt{n: n, k: k, lda: (k + taps - 1) / taps * taps, simd: true, sdot: taps == 4}
 	kg := p.lda / taps
-	fitsInt8 := p.sdot || offsetFitsInt8(w[:n*k], filterOffset)
 	size := p.groups() * kg * simdGroup * taps
 	if fitsInt8 {
 		p.w8 = make([]int8, size)
