@@ -123,7 +123,9 @@ func newConv2DQuant[T quantElem](n *Node, opts Conv2DOptions, g convGeometry, ru
 		return nil, err
 	}
 	ref := &conv2DQuant[T]{n: n, g: g, q: q, in: in, filter: filter, bias: bias, out: out}
-	if winogradApplies(&g) && winogradWins(&g) {
+	// Where the dot4 kernels take the filter, the im2col GEMM beats
+	// Winograd: one instruction per four taps against two per pair.
+	if winogradApplies(&g) && winogradWins(&g) && !useDot4(dataAs[T](filter), q.filterOffset) {
 		if fast := newConv2DWinograd(ref); fast != nil {
 			return fast, nil
 		}

@@ -27,7 +27,7 @@ type conv2DGemm[T quantElem] struct {
 	splitN    int // parts per pixel block (channel-group slices)
 	// The A rows, exactly one of: int16 input + inputOffset for the
 	// portable and SMLAL/VPMADDWD kernels, or the raw int8 input for the
-	// SDOT layout (p.sdot).
+	// dot4 layout (p.dot4).
 	a16 *convRows[T, int16]
 	a8  *convRows[int8, int8]
 
@@ -53,7 +53,7 @@ func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 		pool: n.Pool, pixels: g.batches * g.outH * g.outW,
 	}
 	elemSize := 2
-	if p.sdot {
+	if p.dot4 {
 		elemSize = 1
 	}
 	o.blockRows = min(max(12, convBlockBytes/(elemSize*p.lda)/12*12), max(12, (o.pixels+11)/12*12))
@@ -67,7 +67,7 @@ func newConv2DGemm[T quantElem](ref *conv2DQuant[T]) *conv2DGemm[T] {
 	if workers > 1 && blocks < 2*workers {
 		o.splitN = min(workers, p.groups())
 	}
-	if p.sdot {
+	if p.dot4 {
 		// Padding taps hold the input zero point: with the bias fold they
 		// add (zp + inputOffset)·w = 0, as in TFLite.
 		o.a8 = newConvRows(n, &o.g, k, p.lda, o.blockRows, workers, 0, int8(-o.q.inputOffset), copyInt8)
@@ -110,7 +110,7 @@ func (o *conv2DGemm[T]) Eval() error {
 // RunParts computes parts [lo, hi): part = block·splitN + slice.
 func (o *conv2DGemm[T]) RunParts(w, lo, hi int) {
 	if o.a8 != nil {
-		convParts(o, o.a8, gemmIntSDOT[T], w, lo, hi)
+		convParts(o, o.a8, gemmIntDot4[T], w, lo, hi)
 		return
 	}
 	convParts(o, o.a16, gemmInt[T], w, lo, hi)
@@ -145,7 +145,7 @@ type (
 // convRows builds a convolution's im2col rows of D from an NHWC input of
 // S: each input value plus off, each padding tap pad. The
 // int16 kernels take off = inputOffset, pad = 0 (the zero point once
-// offset); SDOT takes the raw int8 input, off = 0 and pad = the input
+// offset); dot4 takes the raw int8 input, off = 0 and pad = the input
 // zero point (see intEpilogue.fold). Row values past k are 0, matching
 // the packed weights' zero padding taps.
 type convRows[S rowSource, D rowElem] struct {

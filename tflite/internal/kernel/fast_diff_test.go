@@ -31,28 +31,28 @@ func forEachKernelPath(t *testing.T, test func(t *testing.T)) {
 	})
 }
 
-// usesSDOT reports whether op runs on the SDOT kernels (int8 on arm64
-// with the dot-product extension).
-func usesSDOT(op Op) bool {
+// usesDot4 reports whether op runs on the dot4 kernels (int8 on CPUs
+// with SDOT or AVX512-VNNI).
+func usesDot4(op Op) bool {
 	switch o := op.(type) {
 	case *conv2DGemm[int8]:
-		return o.p.sdot
+		return o.p.dot4
 	case *depthwiseAsConv[int8]:
-		return o.p.sdot
+		return o.p.dot4
 	case *fcGemm[int8]:
-		return o.p.sdot
+		return o.p.dot4
 	}
 	return false
 }
 
-// checkSDOTRan fails a test whose cases never reached the SDOT kernels
+// checkDot4Ran fails a test whose cases never reached the dot4 kernels
 // although the machine selects them.
-func checkSDOTRan(t *testing.T, cases int) {
+func checkDot4Ran(t *testing.T, cases int) {
 	t.Helper()
-	if intSDOT() && cases == 0 {
-		t.Error("no case ran on the SDOT kernels")
+	if intDot4() && cases == 0 {
+		t.Error("no case ran on the dot4 kernels")
 	}
-	t.Logf("%d cases on the SDOT kernels", cases)
+	t.Logf("%d cases on the dot4 kernels", cases)
 }
 
 // referenced is implemented by optimized ops that keep their reference.
@@ -164,7 +164,7 @@ func testConv2DFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
-	ran, sdot := 0, 0
+	ran, dot4 := 0, 0
 	for i := 0; ran < 300 && i < 3000; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
 		batches, inH, inW, inC := r.between(1, 2), r.between(1, 12), r.between(1, 12), r.between(1, 20)
@@ -219,14 +219,14 @@ func testConv2DFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		if usesSDOT(op) {
-			sdot++
+		if usesDot4(op) {
+			dot4++
 		}
 		name := fmt.Sprintf("case %d %s in %v filter %v %+v threads %d", i, typ, in.Shape, filter.Shape, opts, pool.Workers())
 		checkAgainstReference(t, name, op, out)
 		ran++
 	}
-	checkSDOTRan(t, sdot)
+	checkDot4Ran(t, dot4)
 }
 
 func TestDepthwiseFastMatchesReference(t *testing.T) {
@@ -241,7 +241,7 @@ func testDepthwiseFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
-	ran, sdot := 0, 0
+	ran, dot4 := 0, 0
 	for i := 0; ran < 300 && i < 3000; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
 		c := depthwiseDiffCase{typ: typ, batches: r.between(1, 2), inH: r.between(1, 12), inW: r.between(1, 12), inC: r.between(1, 40), mult: 1}
@@ -265,12 +265,12 @@ func testDepthwiseFastMatchesReference(t *testing.T) {
 		if !ok {
 			continue
 		}
-		if usesSDOT(op) {
-			sdot++
+		if usesDot4(op) {
+			dot4++
 		}
 		ran++
 	}
-	checkSDOTRan(t, sdot)
+	checkDot4Ran(t, dot4)
 }
 
 func TestDepthwiseRowMatchesReference(t *testing.T) {
@@ -411,7 +411,7 @@ func testFullyConnectedFastMatchesReference(t *testing.T) {
 			p.Close()
 		}
 	}()
-	sdot := 0
+	dot4 := 0
 	for i := 0; i < 200; i++ {
 		typ := []tensor.DType{tensor.Int8, tensor.Uint8}[r.IntN(2)]
 		batches, depth, units := r.between(1, 5), r.between(1, 300), r.between(1, 150)
@@ -432,7 +432,7 @@ func testFullyConnectedFastMatchesReference(t *testing.T) {
 		}
 		if typ == tensor.Int8 && len(wScales) == 1 && i%4 == 1 {
 			// Per-tensor int8 weights may carry a zero point; offset
-			// weights leave int8 (so SDOT cannot take them) when it is
+			// weights leave int8 (so dot4 cannot take them) when it is
 			// large.
 			wZP = []int64{3, -7, 100, -120}[i/4%4]
 		}
@@ -450,13 +450,13 @@ func testFullyConnectedFastMatchesReference(t *testing.T) {
 		if err != nil {
 			t.Fatalf("case %d: %v", i, err)
 		}
-		if usesSDOT(op) {
-			sdot++
+		if usesDot4(op) {
+			dot4++
 		}
 		name := fmt.Sprintf("case %d %s batches %d depth %d units %d wzp %d threads %d", i, typ, batches, depth, units, wZP, pool.Workers())
 		checkAgainstReference(t, name, op, out)
 	}
-	checkSDOTRan(t, sdot)
+	checkDot4Ran(t, dot4)
 }
 
 // floatTensor makes a float32 tensor with values in [-1, 1); konst marks

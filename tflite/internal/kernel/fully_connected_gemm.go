@@ -8,7 +8,7 @@ import (
 // fcGemm runs a quantized FULLY_CONNECTED on the packed integer GEMM: the
 // input rows are widened once per Eval (with the input offset) into
 // scratch, then slices of output channel groups run on the worker pool.
-// For the SDOT layout the rows are the raw int8 input: the input tensor
+// For the dot4 layout the rows are the raw int8 input: the input tensor
 // itself when depth is a multiple of 4, else a copy at stride p.lda.
 type fcGemm[T quantElem] struct {
 	ref     *fcQuant[T] // the reference loop, for tests
@@ -20,12 +20,12 @@ type fcGemm[T quantElem] struct {
 	bias    *tensor.Tensor
 	p       *packedInt
 	pool    *parallel.Pool
-	a       []int16 // batches·lda widened input (not SDOT)
-	a8      []int8  // SDOT: batches·lda raw input, nil if lda = depth
+	a       []int16 // batches·lda widened input (not dot4)
+	a8      []int8  // dot4: batches·lda raw input, nil if lda = depth
 	slices  int     // parts = slices of channel groups
 	widen   func([]int16, []T, int16)
 
-	rows8   []int8 // SDOT rows, bound by Eval
+	rows8   []int8 // dot4 rows, bound by Eval
 	outData []T
 }
 
@@ -45,7 +45,7 @@ func newFCGemm[T quantElem](ref *fcQuant[T]) *fcGemm[T] {
 		pool: n.Pool,
 	}
 	switch {
-	case !p.sdot:
+	case !p.dot4:
 		o.a = make([]int16, g.batches*p.lda)
 	case p.lda != g.depth:
 		o.a8 = make([]int8, g.batches*p.lda)
@@ -75,9 +75,9 @@ func (o *fcGemm[T]) Eval() error {
 	// Rows are padded to the kernel's stride; the padding stays 0.
 	lda, depth := o.p.lda, o.g.depth
 	switch {
-	case o.p.sdot && o.a8 == nil:
+	case o.p.dot4 && o.a8 == nil:
 		o.rows8 = dataAs[int8](o.in)[:o.g.batches*depth]
-	case o.p.sdot:
+	case o.p.dot4:
 		in := dataAs[int8](o.in)
 		for b := 0; b < o.g.batches; b++ {
 			copy(o.a8[b*lda:b*lda+depth], in[b*depth:(b+1)*depth])
@@ -99,8 +99,8 @@ func (o *fcGemm[T]) RunParts(_, lo, hi int) {
 	groups := o.p.groups()
 	gLo, gHi := lo*groups/o.slices, hi*groups/o.slices
 	out := o.outData[:o.g.batches*o.g.units]
-	if o.p.sdot {
-		gemmIntSDOT(o.rows8, o.g.batches, o.p, gLo, gHi, &o.epi, out)
+	if o.p.dot4 {
+		gemmIntDot4(o.rows8, o.g.batches, o.p, gLo, gHi, &o.epi, out)
 		return
 	}
 	gemmInt(o.a, o.g.batches, o.p, gLo, gHi, &o.epi, out)

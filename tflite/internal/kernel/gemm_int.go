@@ -7,8 +7,8 @@ package kernel
 // inputOffset, w = filter + filterOffset, each in [-255, 255]), so the
 // sum is exactly TFLite's accumulator. Padding taps are a = 0 and add
 // nothing, as in TFLite, where padded cells equal the input zero point.
-// (The SDOT layout for int8 on arm64 differs: see gemm_int_sdot_arm64.go
-// and intEpilogue.fold.)
+// (The dot4 layout for int8 on CPUs with an int8 dot product differs:
+// see gemm_int_dot4.go and intEpilogue.fold.)
 //
 // Go has no portable SIMD, so the kernel packs two output channels into
 // one int64 ("SIMD within a register"): word = w[c] + w[c+1]·2³², and
@@ -30,19 +30,19 @@ const simdGroup = 16
 // Portable: words[g·k+kk] holds tap kk of channels 4g..4g+3, channel 4g+j
 // in word j/2, lane j%2. SIMD: [n/16][k/2][16][2], taps padded to an even
 // count, in w8 (int8) when every offset weight fits, else w16 (int16, for
-// uint8 filters with a zero point). SDOT: [n/16][k/4][16][4] in w8, taps
+// uint8 filters with a zero point). dot4: [n/16][k/4][16][4] in w8, taps
 // padded to a multiple of 4. Channels past n and padding taps are zero.
 // Immutable once built.
 type packedInt struct {
 	n, k  int
 	lda   int  // row stride of A the kernel reads: k rounded up to the layout's taps per group
 	simd  bool // a 16-channel layout for the SIMD kernels
-	sdot  bool // the SDOT layout: A rows are raw int8 input (gemmIntSDOT)
+	dot4  bool // the dot4 layout: A rows are raw int8 input (gemmIntDot4)
 	words [][2]int64
 	w16   []int16
 	w8    []int8
 	// wsum is Σ_k w[c][k] (with the filter offset) per channel for the
-	// SDOT layout, whose kernel leaves out the input offset; see
+	// dot4 layout, whose kernels leave out the input offset; see
 	// newIntEpilogue.
 	wsum []int32
 	// absSum is Σ_k |w[c][k]| (with the filter offset) per channel of
@@ -63,16 +63,16 @@ func (p *packedInt) groupWidth() int {
 func (p *packedInt) groups() int { return (p.n + p.groupWidth() - 1) / p.groupWidth() }
 
 // cachedPackInt packs a node's weights once per Model for the kernel the
-// CPU runs (see intSIMD, intSDOT); nil means only the reference loop can
+// CPU runs (see intSIMD, intDot4); nil means only the reference loop can
 // run them (or must: while validating, or with LowMemory). The caller
 // builds A rows for the layout: int16 with the input offset, or raw int8
-// when p.sdot.
+// when p.dot4.
 func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filterOffset int32) *packedInt {
 	if n.Validating || n.LowMemory {
 		return nil
 	}
-	if useSDOT(w[:rows*k], filterOffset) {
-		return constCached(n, kind+"/sdot", func() *packedInt {
+	if useDot4(w[:rows*k], filterOffset) {
+		return constCached(n, kind+"/dot4", func() *packedInt {
 			return packIntSIMD(w, rows, k, filterOffset, 4)
 		})
 	}
@@ -92,11 +92,12 @@ func cachedPackInt[T quantElem](n *Node, kind string, w []T, rows, k int, filter
 	})
 }
 
-// useSDOT reports whether weights w of an int8 model (T int8) with
-// filterOffset added get the SDOT layout: the CPU has SDOT (intSDOT) and
-// every offset weight fits int8, as it does for symmetric filters.
-func useSDOT[T quantElem](w []T, filterOffset int32) bool {
-	return !isUnsigned[T]() && intSDOT() && (filterOffset == 0 || offsetFitsInt8(w, filterOffset))
+// useDot4 reports whether weights w of an int8 model (T int8) with
+// filterOffset added get the dot4 layout: the CPU has an int8 dot product
+// (intDot4) and every offset weight fits int8, as it does for symmetric
+// filters.
+func useDot4[T quantElem](w []T, filterOffset int32) bool {
+	return !isUnsigned[T]() && intDot4() && (filterOffset == 0 || offsetFitsInt8(w, filterOffset))
 }
 
 // offsetFitsInt8 reports whether every w + filterOffset lies in int8.
@@ -118,7 +119,7 @@ const packInt16Below = 64 << 10
 
 // packIntSIMD packs w ([n][k]) with filterOffset added in a 16-channel
 // layout of taps taps per group: 2 for the SMLAL/VPMADDWD kernels, 4 for
-// SDOT (int8 weights only; this also fills p.wsum). The 32-bit
+// dot4 (int8 weights only; this also fills p.wsum). The 32-bit
 // accumulators of both wrap exactly as TFLite's, so no bound applies.
 func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32, taps int) *packedInt {
 	return packIntSIMDAs(w, n, k, filterOffset, taps, taps == 4 || (n*k >= packInt16Below && offsetFitsInt8(w[:n*k], filterOffset)))
@@ -127,7 +128,7 @@ func packIntSIMD[T quantElem](w []T, n, k int, filterOffset int32, taps int) *pa
 // packIntSIMDAs is packIntSIMD with the weights' width chosen by the
 // caller: int8 (fitsInt8, which every offset weight must fit) or int16.
 func packIntSIMDAs[T quantElem](w []T, n, k int, filterOffset int32, taps int, fitsInt8 bool) *packedInt {
-	p := &packedInt{n: n, k: k, lda: (k + taps - 1) / taps * taps, simd: true, sdot: taps == 4}
+	p := &packedInt{n: n, k: k, lda: (k + taps - 1) / taps * taps, simd: true, dot4: taps == 4}
 	kg := p.lda / taps
 	size := p.groups() * kg * simdGroup * taps
 	if fitsInt8 {
@@ -135,7 +136,7 @@ func packIntSIMDAs[T quantElem](w []T, n, k int, filterOffset int32, taps int, f
 	} else {
 		p.w16 = make([]int16, size)
 	}
-	if p.sdot {
+	if p.dot4 {
 		p.wsum = make([]int32, n)
 	}
 	p.absSum = make([]int64, n)
@@ -153,7 +154,7 @@ func packIntSIMDAs[T quantElem](w []T, n, k int, filterOffset int32, taps int, f
 				p.w16[i] = int16(o)
 			}
 		}
-		if p.sdot {
+		if p.dot4 {
 			p.wsum[c] = sum
 		}
 	}
@@ -229,10 +230,12 @@ type intEpilogue struct {
 	q    *convQuant
 	rq   []requantizer // per channel, from q
 	bias []int32       // n entries: the op's bias (zeros if none) + fold
-	// fold is inputOffset·Σ_k w[c][k] per channel for the SDOT layout,
-	// nil for the others. SDOT sums Σ a·w over the raw input a, and
-	// Σ (a + inputOffset)·w = Σ a·w + fold exactly modulo 2³², which is
-	// all an int32 accumulator keeps (as biasAll in depthwise_fast.go).
+	// fold is (inputOffset − dot4InputBias)·Σ_k w[c][k] per channel for
+	// the dot4 layout, nil for the others. The dot4 kernels sum
+	// Σ (a + dot4InputBias)·w over the raw input a, and
+	// Σ (a + inputOffset)·w = Σ (a + dot4InputBias)·w + fold exactly
+	// modulo 2³², which is all an int32 accumulator keeps (as biasAll in
+	// depthwise_fast.go).
 	fold []int32
 	// blocks and rc are the same parameters for the SIMD requantizer,
 	// per block of 16 channels (the last one padded).
@@ -260,10 +263,10 @@ func newIntEpilogue(q *convQuant, p *packedInt, unsigned bool) intEpilogue {
 	}
 	e.blocks = newRQBlocks(e.rq, nil)
 	e.rc.setShifts(e.blocks)
-	if p.sdot {
+	if p.dot4 {
 		e.fold = make([]int32, p.n)
 		for c, s := range p.wsum {
-			e.fold[c] = q.inputOffset * s
+			e.fold[c] = (q.inputOffset - dot4InputBias) * s
 		}
 	}
 	e.setBias(nil)
@@ -311,8 +314,8 @@ func storeGroup[T quantElem](e *intEpilogue, row []T, c0 int, s0, s1 int64) {
 // gemmInt computes rows×n outputs for channel groups [gLo, gHi): a holds
 // rows rows of k values at stride p.lda, out rows rows of n values.
 func gemmInt[T quantElem](a []int16, rows int, p *packedInt, gLo, gHi int, e *intEpilogue, out []T) {
-	if p.sdot {
-		panic("kernel: SDOT-packed weights need int8 rows (gemmIntSDOT)")
+	if p.dot4 {
+		panic("kernel: dot4-packed weights need int8 rows (gemmIntDot4)")
 	}
 	if p.simd {
 		gemmIntSIMD(a, rows, p, gLo, gHi, e, out)

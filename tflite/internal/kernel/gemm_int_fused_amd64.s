@@ -152,6 +152,49 @@ TEXT ·dotReqI16S(SB), NOSPLIT, $0-72
 TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 	DOTREQ(ZERO8, DOTSTEP(LOADW16), EPI16(VPACKUSWB, VPMAXUB, VPMINUB))
 
+// The VNNI form for the dot4 layout (gemm_int_vnni_amd64.s): raw int8
+// rows, one kquad of four taps per step, 16 channels × 4 taps of int8
+// weights (64 bytes) per kquad; Y11 holds 0x80 in every byte to make
+// the input unsigned (a + 128; the bias carries the fold). kpairs counts
+// kquads here and lda is in bytes.
+
+#define DOTSTEPVNNI \
+	VMOVDQU      (R15), Y8            \
+	VMOVDQU      32(R15), Y9          \
+	ADDQ         $64, R15             \
+	VPBROADCASTD (SI), Y10            \
+	VPXOR        Y11, Y10, Y10        \
+	VPDPBUSD     Y8, Y10, Y0          \
+	VPDPBUSD     Y9, Y10, Y1          \
+	VPBROADCASTD (R8), Y10            \
+	VPXOR        Y11, Y10, Y10        \
+	VPDPBUSD     Y8, Y10, Y2          \
+	VPDPBUSD     Y9, Y10, Y3          \
+	VPBROADCASTD (R9), Y10            \
+	VPXOR        Y11, Y10, Y10        \
+	VPDPBUSD     Y8, Y10, Y4          \
+	VPDPBUSD     Y9, Y10, Y5          \
+	VPBROADCASTD (R10), Y10           \
+	VPXOR        Y11, Y10, Y10        \
+	VPDPBUSD     Y8, Y10, Y6          \
+	VPDPBUSD     Y9, Y10, Y7          \
+	ADDQ         $4, SI               \
+	ADDQ         $4, R8               \
+	ADDQ         $4, R9               \
+	ADDQ         $4, R10
+
+// ZERO8VNNI is ZERO8 plus the sign bits in Y11 (CX is free once DOTREQ
+// has read the clamp bytes).
+#define ZERO8VNNI \
+	MOVL         $0x80808080, CX \
+	VMOVD        CX, X11         \
+	VPBROADCASTD X11, Y11        \
+	ZERO8
+
+// func dotReqVNNI(a *int8, lda uintptr, b *int8, kquads, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqVNNI(SB), NOSPLIT, $0-72
+	DOTREQ(ZERO8VNNI, DOTSTEPVNNI, EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
+
 // The same for a last block of exactly 8 channels: the first 8 channels
 // of each tap pair's 16 (the rest are zero weights), rows in Y0-Y3, two
 // rows requantized at once, 8 bytes stored per row.
