@@ -155,6 +155,15 @@ $(TOOLBIN)/protoc-gen-go-vtproto:
 	@echo "deps: installing protoc-gen-go-vtproto $(PROTOC_GEN_GO_VTPROTO)"
 	@GOBIN=$(TOOLBIN) go install github.com/planetscale/vtprotobuf/cmd/protoc-gen-go-vtproto@$(PROTOC_GEN_GO_VTPROTO)
 
+# The amd64 AVX512-VNNI kernels cannot run on the build machines (no AVX-512;
+# qemu-user lacks VNNI), so their tests run in Bochs on a Tiger Lake model.
+# EDGEFLEET_TFLITE_EXPECT_VNNI=1 fails them if the VNNI path was not selected.
+.PHONY: vnni-check
+vnni-check: ## run the amd64 VNNI kernel tests in Bochs (tigerlake CPU model; slow)
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go test -c -o $(CACHE)/kernel-amd64.test ./tflite/internal/kernel
+	tools/bochs/run --dir tflite/internal/kernel --env EDGEFLEET_TFLITE_EXPECT_VNNI=1 \
+	  $(CACHE)/kernel-amd64.test -test.count 1 -test.run 'VNNI|Fused|DotReq|GemmInt'
+
 .PHONY: clean
 clean: ## remove bin/ and dist/ (keeps the tool cache)
 	rm -rf bin dist
