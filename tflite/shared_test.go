@@ -9,11 +9,23 @@ import (
 	"testing"
 )
 
+// sharedModelsEnv names a shared/models folder to use instead of the one
+// next to the repository, for test binaries run elsewhere (the Bochs
+// guest of `make vnni-check`).
+const sharedModelsEnv = "EDGEFLEET_SHARED_MODELS"
+
 // sharedModels returns the shared/models folder next to the repository
-// root (the folder holding go.work). Without it the test is skipped, except
-// in CI (CI=true), where the models must be present.
+// root (the folder holding go.work), or $EDGEFLEET_SHARED_MODELS. Without
+// it the test is skipped, except in CI (CI=true), where the models must be
+// present.
 func sharedModels(tb testing.TB) string {
 	tb.Helper()
+	if dir := os.Getenv(sharedModelsEnv); dir != "" {
+		if !isDir(dir) {
+			tb.Fatalf("%s=%s is not a folder", sharedModelsEnv, dir)
+		}
+		return dir
+	}
 	dir, err := os.Getwd()
 	if err != nil {
 		tb.Fatal(err)

@@ -41,14 +41,17 @@ const (
 //
 // GODEBUG keeps the Go runtime itself off AVX-512: under Bochs 2.7 the
 // runtime's AVX-512 paths (the garbage collector's vector scan kernels, the
-// AVX-512 register saves of async preemption) corrupt the heap ("fatal error:
-// found pointer to free object"). golang.org/x/sys/cpu, which the engine's
-// kernels use to choose a path, reads CPUID itself and still reports AVX-512.
+// ZMM and mask register saves of async preemption) corrupt the heap
+// ("fatal error: found pointer to free object"). Turning off CD and DQ is
+// enough: the runtime's AVX-512 flag needs F, CD, BW, DQ and VL, and the
+// scan kernels need DQ. golang.org/x/sys/cpu reads the same GODEBUG, so
+// the features the engine's VNNI kernels check (AVX512F, AVX512VL,
+// AVX512_VNNI: ymm registers only) must stay on.
 var baseEnv = []string{
 	"PATH=/bin",
 	"HOME=/root",
 	"TMPDIR=/tmp",
-	"GODEBUG=cpu.avx512f=off,cpu.avx512bw=off,cpu.avx512vl=off,cpu.avx512dq=off,cpu.avx512cd=off",
+	"GODEBUG=cpu.avx512cd=off,cpu.avx512dq=off",
 }
 
 // config is the run's configuration, written by tools/bochs/run.
