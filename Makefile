@@ -93,6 +93,7 @@ test: deps ## install deps, run every module's tests, then the qemu smoke test
 	go test -count=1 ./tflite/...
 	go test -count=1 -run 'RSS' ./controlplane/internal/server   # memory figures, without -race
 	$(MAKE) smoke
+	$(MAKE) vnni-check
 
 .PHONY: lint
 lint: $(TOOLBIN)/staticcheck ## gofmt check, go vet and staticcheck on every module
@@ -156,13 +157,17 @@ $(TOOLBIN)/protoc-gen-go-vtproto:
 	@GOBIN=$(TOOLBIN) go install github.com/planetscale/vtprotobuf/cmd/protoc-gen-go-vtproto@$(PROTOC_GEN_GO_VTPROTO)
 
 # The amd64 AVX512-VNNI kernels cannot run on the build machines (no AVX-512;
-# qemu-user lacks VNNI), so their tests run in Bochs on a Tiger Lake model.
-# EDGEFLEET_TFLITE_EXPECT_VNNI=1 fails them if the VNNI path was not selected.
+# qemu-user lacks VNNI), so their tests and the engine's goldens run in Bochs
+# on a Tiger Lake model. EDGEFLEET_TFLITE_EXPECT_VNNI=1 fails the kernel tests
+# if the VNNI path was not selected.
 .PHONY: vnni-check
 vnni-check: ## run the amd64 VNNI kernel tests in Bochs (tigerlake CPU model; slow)
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go test -c -o $(CACHE)/kernel-amd64.test ./tflite/internal/kernel
 	tools/bochs/run --dir tflite/internal/kernel --env EDGEFLEET_TFLITE_EXPECT_VNNI=1 \
 	  $(CACHE)/kernel-amd64.test -test.count 1 -test.run 'Dot4|GemmInt|Conv2DFastMatchesReference|FullyConnectedFastMatchesReference'
+	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go test -c -o $(CACHE)/tflite-amd64.test ./tflite
+	tools/bochs/run --dir $(CURDIR)/../shared/models --env EDGEFLEET_SHARED_MODELS=/work \
+	  $(CACHE)/tflite-amd64.test -test.count 1 -test.run 'TestGolden$$'
 
 .PHONY: clean
 clean: ## remove bin/ and dist/ (keeps the tool cache)
