@@ -39,11 +39,14 @@ const (
 // baseEnv is the program's environment before the configured additions,
 // which override it.
 //
-// GODEBUG keeps the Go runtime itself off AVX-512: under Bochs 2.7 the
-// runtime's AVX-512 paths (the garbage collector's vector scan kernels, the
-// AVX-512 register saves of async preemption) corrupt the heap ("fatal error:
-// found pointer to free object"). golang.org/x/sys/cpu, which the engine's
-// kernels use to choose a path, reads CPUID itself and still reports AVX-512.
+// GODEBUG keeps the Go runtime itself off AVX-512. Bochs 2.7 computes
+// GF2P8AFFINEQB wrongly (the identity matrix returns the complement of its
+// input), and Go's garbage collector expands its mark bits with it on CPUs
+// with AVX-512 and GFNI, so a Go program's heap gets corrupted ("fatal error:
+// found pointer to free object"; internal/runtime/gc/scan's TestExpandAVX512
+// fails). golang.org/x/sys/cpu, which the engine's kernels use to choose a
+// path, reads CPUID itself and still reports AVX-512. A --env GODEBUG=...
+// replaces this value.
 var baseEnv = []string{
 	"PATH=/bin",
 	"HOME=/root",
