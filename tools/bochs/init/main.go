@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"time"
 
@@ -45,13 +46,29 @@ const (
 // with AVX-512 and GFNI, so a Go program's heap gets corrupted ("fatal error:
 // found pointer to free object"; internal/runtime/gc/scan's TestExpandAVX512
 // fails). golang.org/x/sys/cpu, which the engine's kernels use to choose a
-// path, reads CPUID itself and still reports AVX-512. A --env GODEBUG=...
-// replaces this value.
+// path, reads CPUID itself and still reports AVX-512. A configured GODEBUG
+// is appended to this one, so its settings win (cpu.avx512f=on, ...).
 var baseEnv = []string{
 	"PATH=/bin",
 	"HOME=/root",
 	"TMPDIR=/tmp",
-	"GODEBUG=cpu.avx512f=off,cpu.avx512bw=off,cpu.avx512vl=off,cpu.avx512dq=off,cpu.avx512cd=off",
+	"GODEBUG=" + godebugNoAVX512,
+}
+
+const godebugNoAVX512 = "cpu.avx512f=off,cpu.avx512bw=off,cpu.avx512vl=off,cpu.avx512dq=off,cpu.avx512cd=off"
+
+// environ returns the program's environment: baseEnv with the configured
+// K=V added, replacing a base K=V except for GODEBUG, whose configured
+// settings follow the base ones.
+func environ(extra []string) []string {
+	env := append([]string{}, baseEnv...)
+	for _, kv := range extra {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok && v != "" {
+			kv = "GODEBUG=" + godebugNoAVX512 + "," + v
+		}
+		env = append(env, kv) // os/exec keeps the last of duplicate keys
+	}
+	return env
 }
 
 // config is the run's configuration, written by tools/bochs/run.
@@ -110,7 +127,7 @@ func run() int {
 
 	cmd := exec.Command(cfg.Args[0], cfg.Args[1:]...)
 	cmd.Dir = cfg.Dir
-	cmd.Env = append(append([]string{}, baseEnv...), cfg.Env...)
+	cmd.Env = environ(cfg.Env)
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	return exitCode(cmd.Run())
