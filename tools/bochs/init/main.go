@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 	"time"
 
@@ -39,19 +40,38 @@ const (
 // baseEnv is the program's environment before the configured additions,
 // which override it.
 //
-// GODEBUG keeps the Go runtime itself off AVX-512: under Bochs 2.7 the
-// runtime's AVX-512 paths (the garbage collector's vector scan kernels, the
-// ZMM and mask register saves of async preemption) corrupt the heap
-// ("fatal error: found pointer to free object"). Turning off CD and DQ is
-// enough: the runtime's AVX-512 flag needs F, CD, BW, DQ and VL, and the
-// scan kernels need DQ. golang.org/x/sys/cpu reads the same GODEBUG, so
-// the features the engine's VNNI kernels check (AVX512F, AVX512VL,
-// AVX512_VNNI: ymm registers only) must stay on.
+// GODEBUG keeps the Go runtime itself off AVX-512. Bochs 2.7 computes
+// GF2P8AFFINEQB wrongly (the identity matrix returns the complement of its
+// input), and Go's garbage collector expands its mark bits with it on CPUs
+// with AVX-512 and GFNI, so a Go program's heap gets corrupted ("fatal error:
+// found pointer to free object"; internal/runtime/gc/scan's TestExpandAVX512
+// fails). Turning off CD and DQ is enough: the runtime's AVX-512 flag needs
+// F, CD, BW, DQ and VL, and the scan kernels need DQ.
+// golang.org/x/sys/cpu reads the same GODEBUG, so the features the engine's
+// VNNI kernels check (AVX512F, AVX512VL, AVX512_VNNI: ymm registers only)
+// must stay on. A configured GODEBUG is appended to this one, so its
+// settings win.
 var baseEnv = []string{
 	"PATH=/bin",
 	"HOME=/root",
 	"TMPDIR=/tmp",
-	"GODEBUG=cpu.avx512cd=off,cpu.avx512dq=off",
+	"GODEBUG=" + godebugNoAVX512,
+}
+
+const godebugNoAVX512 = "cpu.avx512cd=off,cpu.avx512dq=off"
+
+// environ returns the program's environment: baseEnv with the configured
+// K=V added, replacing a base K=V except for GODEBUG, whose configured
+// settings follow the base ones.
+func environ(extra []string) []string {
+	env := append([]string{}, baseEnv...)
+	for _, kv := range extra {
+		if v, ok := strings.CutPrefix(kv, "GODEBUG="); ok && v != "" {
+			kv = "GODEBUG=" + godebugNoAVX512 + "," + v
+		}
+		env = append(env, kv) // os/exec keeps the last of duplicate keys
+	}
+	return env
 }
 
 // config is the run's configuration, written by tools/bochs/run.
@@ -110,7 +130,7 @@ func run() int {
 
 	cmd := exec.Command(cfg.Args[0], cfg.Args[1:]...)
 	cmd.Dir = cfg.Dir
-	cmd.Env = append(append([]string{}, baseEnv...), cfg.Env...)
+	cmd.Env = environ(cfg.Env)
 	cmd.Stdout = os.Stdout
 	cmd.Stderr = os.Stderr
 	return exitCode(cmd.Run())

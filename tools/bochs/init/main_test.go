@@ -4,6 +4,7 @@ package main
 
 import (
 	"os/exec"
+	"slices"
 	"testing"
 )
 
@@ -40,5 +41,18 @@ func TestExitCode(t *testing.T) {
 	}
 	if got := exitCode(exec.Command("/nonexistent/program").Run()); got != 127 {
 		t.Errorf("missing program: exit code %d, want 127", got)
+	}
+}
+
+func TestEnviron(t *testing.T) {
+	env := environ([]string{"K=V", "HOME=/work", "GODEBUG=cpu.avx512f=on"})
+	for _, want := range []string{"K=V", "HOME=/work", "GODEBUG=" + godebugNoAVX512 + ",cpu.avx512f=on"} {
+		if !slices.Contains(env, want) {
+			t.Errorf("environment %q lacks %q", env, want)
+		}
+	}
+	// The configured values come after the base ones: os/exec keeps the last.
+	if slices.Index(env, "HOME=/work") < slices.Index(env, "HOME=/root") {
+		t.Errorf("HOME=/work before the base HOME in %q", env)
 	}
 }
