@@ -303,8 +303,8 @@ func (k *addSubQuant[T]) RunParts(_, lo, hi int) {
 // into k.spread first.
 func (k *addSubQuant[T]) evalRows(x, y, o []T) {
 	xb, yb, ob := ewBytes(x), ewBytes(y), ewBytes(o)
-	d, s1, s2 := k.bc.dims, k.bc.stride[0], k.bc.stride[1]
-	n := d[3]
+	s1, s2 := k.bc.stride[0], k.bc.stride[1]
+	n := k.bc.dims[3]
 	spread, held := k.spread.get()[:n], -1 // held: the byte spread holds
 	row := func(b []byte, at, step int) []byte {
 		if step != 0 {
@@ -318,17 +318,9 @@ func (k *addSubQuant[T]) evalRows(x, y, o []T) {
 		}
 		return spread
 	}
-	oi := 0
-	for a := 0; a < d[0]; a++ {
-		for b := 0; b < d[1]; b++ {
-			for c := 0; c < d[2]; c++ {
-				i := a*s1[0] + b*s1[1] + c*s1[2]
-				j := a*s2[0] + b*s2[1] + c*s2[2]
-				k.vec.run(&k.p, k.sub, ob[oi:oi+n], row(xb, i, s1[3]), row(yb, j, s2[3]), isUnsigned[T]())
-				oi += n
-			}
-		}
-	}
+	k.bc.eachRow(func(oi, i, j int) {
+		k.vec.run(&k.p, k.sub, ob[oi:oi+n], row(xb, i, s1[3]), row(yb, j, s2[3]), isUnsigned[T]())
+	})
 }
 
 // addSubFloat is ADD or SUB on float32 tensors.

@@ -69,19 +69,25 @@ func newBroadcast4(n *Node, a, b, out *tensor.Tensor) (*broadcast4, error) {
 // each calls fn with the flat output index and the matching flat indices of
 // the two inputs, in output order.
 func (bc *broadcast4) each(fn func(o, i, j int)) {
+	s1, s2 := bc.stride[0][3], bc.stride[1][3]
+	bc.eachRow(func(o, i, j int) {
+		for e := 0; e < bc.dims[3]; e++ {
+			fn(o+e, i+e*s1, j+e*s2)
+		}
+	})
+}
+
+// eachRow calls fn for every run of dims[3] output elements (a row) with
+// the flat indices of its first output element and of the matching first
+// elements of the two inputs, in output order.
+func (bc *broadcast4) eachRow(fn func(o, i, j int)) {
 	d, s1, s2 := bc.dims, bc.stride[0], bc.stride[1]
 	o := 0
 	for a := 0; a < d[0]; a++ {
 		for b := 0; b < d[1]; b++ {
 			for c := 0; c < d[2]; c++ {
-				i := a*s1[0] + b*s1[1] + c*s1[2]
-				j := a*s2[0] + b*s2[1] + c*s2[2]
-				for e := 0; e < d[3]; e++ {
-					fn(o, i, j)
-					o++
-					i += s1[3]
-					j += s2[3]
-				}
+				fn(o, a*s1[0]+b*s1[1]+c*s1[2], a*s2[0]+b*s2[1]+c*s2[2])
+				o += d[3]
 			}
 		}
 	}

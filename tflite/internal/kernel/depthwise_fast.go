@@ -57,14 +57,12 @@ type depthwiseFast[T quantElem] struct {
 	// sums never leaving registers, biasAll in the bias lanes. rows are
 	// the kernels' parameters; pairs, for 8 channels at stride 1, the
 	// same twice over for two pixels per 16-lane block (pairBias its
-	// bias). colsInterior is true when no column has a padding tap; rows
-	// with padding taps read patch, a per-worker copy (patchStride
+	// bias). Pixels with padding taps read patch, a per-worker copy (patchStride
 	// elements each, borrowed from the interpreter's Scratch, none when no
 	// row needs one) with the padding filled in by the input zero point,
 	// copied from zpRow. Output columns [colLo, colHi) have no padding
 	// taps left or right.
 	row3x3       bool
-	colsInterior bool
 	colLo, colHi int
 	rows, pairs  *dwRowParams
 	pairBias     []int32

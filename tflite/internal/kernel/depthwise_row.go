@@ -20,17 +20,6 @@ import "slices"
 // w·(zp + inputOffset) = w·0, so the sum, with the inputOffset·Σ_taps w
 // folded into the bias like every interior pixel's, is the same int32.
 
-// allColumnsInterior reports whether every output column's taps lie
-// inside the input horizontally.
-func allColumnsInterior(g *convGeometry) bool {
-	for _, c := range g.colTaps {
-		if c.lo != 0 || c.hi != g.filterW {
-			return false
-		}
-	}
-	return true
-}
-
 // prepareRows sets up the row path: requantization blocks and, when some
 // row has padding taps, the per-worker patch (borrowed from the
 // interpreter's Scratch), sized for dwPatchRows whole output rows. With 8 channels and
@@ -52,10 +41,9 @@ func (o *depthwiseFast[T]) prepareRows() {
 		o.pairs.w3 = packDepthwise3x3(w, 16)
 		o.pairBias = make([]int32, 16)
 	}
-	o.colsInterior = allColumnsInterior(g)
 	o.colLo, o.colHi = interiorColumns(g)
 	fullRows := convTapRange{0, g.filterH}
-	if o.colsInterior && !slices.ContainsFunc(g.rowTaps, func(t convTapRange) bool { return t != fullRows }) {
+	if o.colLo == 0 && o.colHi == g.outW && !slices.ContainsFunc(g.rowTaps, func(t convTapRange) bool { return t != fullRows }) {
 		return // no padding taps (an explicitly padded input): no patch
 	}
 	row := o.patchWidth() * g.inC
@@ -138,11 +126,10 @@ func (o *depthwiseFast[T]) insideRows(patch []T, b, oy, n int) {
 			o.rowKernel(o.inData, p, g.dilationH*g.inW*C, outRow[o.colLo*C:o.colHi*C])
 		}
 	}
-	for ox := 0; ox < g.outW; ox++ {
-		if ox == o.colLo && o.colHi > o.colLo {
-			ox = o.colHi - 1
-			continue
-		}
+	for ox := 0; ox < o.colLo; ox++ {
+		o.edgeColumn(patch, b, oy, n, ox)
+	}
+	for ox := max(o.colHi, o.colLo); ox < g.outW; ox++ {
 		o.edgeColumn(patch, b, oy, n, ox)
 	}
 }
