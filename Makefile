@@ -161,13 +161,21 @@ $(TOOLBIN)/protoc-gen-go-vtproto:
 # on a Tiger Lake model. EDGEFLEET_TFLITE_EXPECT_VNNI=1 fails the kernel tests
 # if the VNNI path was not selected.
 .PHONY: vnni-check
-vnni-check: ## run the amd64 VNNI kernel tests in Bochs (tigerlake CPU model; slow)
+# Bochs CPU model → the VPDPBUSD encoding the kernels must pick on it.
+VNNI_CPUS := tigerlake:evex arrow_lake:vex
+VNNI_TESTS := VNNIForm|Dot4|GemmInt|Conv2DFastMatchesReference|FullyConnectedFastMatchesReference
+
+vnni-check: ## run the amd64 VNNI kernel tests and the engine goldens in Bochs (AVX512-VNNI and AVX-VNNI CPU models; slow)
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go test -c -o $(CACHE)/kernel-amd64.test ./tflite/internal/kernel
-	tools/bochs/run --dir tflite/internal/kernel --env EDGEFLEET_TFLITE_EXPECT_VNNI=1 \
-	  $(CACHE)/kernel-amd64.test -test.count 1 -test.run 'Dot4|GemmInt|Conv2DFastMatchesReference|FullyConnectedFastMatchesReference'
 	CGO_ENABLED=0 GOOS=linux GOARCH=amd64 go test -c -o $(CACHE)/tflite-amd64.test ./tflite
-	tools/bochs/run --dir $(CURDIR)/../shared/models --env EDGEFLEET_SHARED_MODELS=/work \
-	  $(CACHE)/tflite-amd64.test -test.count 1 -test.run 'TestGolden$$'
+	@for m in $(VNNI_CPUS); do cpu=$${m%%:*}; form=$${m#*:}; \
+	  echo "vnni-check: $$cpu ($$form)"; \
+	  tools/bochs/run --cpu $$cpu --dir tflite/internal/kernel --env EDGEFLEET_TFLITE_EXPECT_VNNI=1 \
+	    --env EDGEFLEET_TFLITE_EXPECT_VNNI_FORM=$$form \
+	    $(CACHE)/kernel-amd64.test -test.count 1 -test.run '$(VNNI_TESTS)' || exit 1; \
+	  tools/bochs/run --cpu $$cpu --dir $(CURDIR)/../shared/models --env EDGEFLEET_SHARED_MODELS=/work \
+	    $(CACHE)/tflite-amd64.test -test.count 1 -test.run 'TestGolden$$' || exit 1; \
+	done
 
 .PHONY: clean
 clean: ## remove bin/ and dist/ (keeps the tool cache)

@@ -1,5 +1,6 @@
 #include "textflag.h"
 #include "requant_amd64.h"
+#include "vnni_amd64.h"
 
 // Fused GEMM tiles: the 4 rows × 16 channels dot product of
 // gemm_int_amd64.s followed, in registers, by the short requantization
@@ -156,28 +157,29 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 // rows, one kquad of four taps per step, 16 channels × 4 taps of int8
 // weights (64 bytes) per kquad; Y11 holds 0x80 in every byte to make
 // the input unsigned (a + 128; the bias carries the fold). kpairs counts
-// kquads here and lda is in bytes.
+// kquads here and lda is in bytes. DOT is DPBUSD (AVX512-VNNI) or
+// DPBUSDVEX (AVX-VNNI), see vnni_amd64.h.
 
-#define DOTSTEPVNNI \
+#define DOTSTEPVNNI(DOT) \
 	VMOVDQU      (R15), Y8            \
 	VMOVDQU      32(R15), Y9          \
 	ADDQ         $64, R15             \
 	VPBROADCASTD (SI), Y10            \
 	VPXOR        Y11, Y10, Y10        \
-	VPDPBUSD     Y8, Y10, Y0          \
-	VPDPBUSD     Y9, Y10, Y1          \
+	DOT(Y8, 0, Y0, 0)                 \
+	DOT(Y9, 1, Y1, 1)                 \
 	VPBROADCASTD (R8), Y10            \
 	VPXOR        Y11, Y10, Y10        \
-	VPDPBUSD     Y8, Y10, Y2          \
-	VPDPBUSD     Y9, Y10, Y3          \
+	DOT(Y8, 0, Y2, 2)                 \
+	DOT(Y9, 1, Y3, 3)                 \
 	VPBROADCASTD (R9), Y10            \
 	VPXOR        Y11, Y10, Y10        \
-	VPDPBUSD     Y8, Y10, Y4          \
-	VPDPBUSD     Y9, Y10, Y5          \
+	DOT(Y8, 0, Y4, 4)                 \
+	DOT(Y9, 1, Y5, 5)                 \
 	VPBROADCASTD (R10), Y10           \
 	VPXOR        Y11, Y10, Y10        \
-	VPDPBUSD     Y8, Y10, Y6          \
-	VPDPBUSD     Y9, Y10, Y7          \
+	DOT(Y8, 0, Y6, 6)                 \
+	DOT(Y9, 1, Y7, 7)                 \
 	ADDQ         $4, SI               \
 	ADDQ         $4, R8               \
 	ADDQ         $4, R9               \
@@ -193,7 +195,11 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 
 // func dotReqVNNI(a *int8, lda uintptr, b *int8, kquads, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
 TEXT ·dotReqVNNI(SB), NOSPLIT, $0-72
-	DOTREQ(ZERO8VNNI, DOTSTEPVNNI, EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
+	DOTREQ(ZERO8VNNI, DOTSTEPVNNI(DPBUSD), EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
+
+// func dotReqVNNIVEX(a *int8, lda uintptr, b *int8, kquads, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)
+TEXT ·dotReqVNNIVEX(SB), NOSPLIT, $0-72
+	DOTREQ(ZERO8VNNI, DOTSTEPVNNI(DPBUSDVEX), EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
 
 // The same for a last block of exactly 8 channels: the first 8 channels
 // of each tap pair's 16 (the rest are zero weights), rows in Y0-Y3, two

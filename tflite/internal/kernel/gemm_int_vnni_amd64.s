@@ -1,7 +1,10 @@
 #include "textflag.h"
+#include "vnni_amd64.h"
 
 // The VNNI dot4 kernels: 4 rows (or 1) × 16 channels of Σ (a + 128)·w,
-// four taps per VPDPBUSD. Weights come in the dot4 layout
+// four taps per VPDPBUSD, in two encodings: EVEX (AVX512-VNNI with
+// AVX512VL, ymm registers) and VEX (AVX-VNNI, the client cores without
+// AVX-512), same registers, same results. Weights come in the dot4 layout
 // [k/4][16][4] int8, so one kquad's 64 bytes are channels 0-7 (four taps
 // each, one int32 lane per channel) then 8-15. Each row's four input
 // bytes are broadcast to every lane and their sign bits flipped
@@ -19,81 +22,94 @@
 	VPBROADCASTD X11, Y11
 
 // VNNIROW adds row R's four taps times the weights in Y8, Y9 to LO, HI
-// and steps R to its next four taps.
-#define VNNIROW(R, LO, HI) \
+// (numbers NLO, NHI) and steps R to its next four taps; DOT is DPBUSD
+// or DPBUSDVEX (vnni_amd64.h).
+#define VNNIROW(DOT, R, LO, HI, NLO, NHI) \
 	VPBROADCASTD (R), Y10       \
 	VPXOR        Y11, Y10, Y10  \
-	VPDPBUSD     Y8, Y10, LO    \
-	VPDPBUSD     Y9, Y10, HI    \
+	DOT(Y8, 0, LO, NLO)         \
+	DOT(Y9, 1, HI, NHI)         \
 	ADDQ         $4, R
 
-// func dotS8x4x16(a *int8, lda uintptr, b *int8, kquads int, out *[64]int32)
-TEXT ·dotS8x4x16(SB), NOSPLIT, $0-40
-	MOVQ  a+0(FP), SI
-	MOVQ  lda+8(FP), DX
-	MOVQ  b+16(FP), BX
-	MOVQ  kquads+24(FP), CX
-	MOVQ  out+32(FP), DI
-	LEAQ  (SI)(DX*1), R8
-	LEAQ  (R8)(DX*1), R9
-	LEAQ  (R9)(DX*1), R10
-	SIGNBITS
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	VPXOR Y2, Y2, Y2
-	VPXOR Y3, Y3, Y3
-	VPXOR Y4, Y4, Y4
-	VPXOR Y5, Y5, Y5
-	VPXOR Y6, Y6, Y6
-	VPXOR Y7, Y7, Y7
-	TESTQ CX, CX
-	JZ    store4
-
-loop4:
-	VMOVDQU (BX), Y8
-	VMOVDQU 32(BX), Y9
-	ADDQ    $64, BX
-	VNNIROW(SI, Y0, Y1)
-	VNNIROW(R8, Y2, Y3)
-	VNNIROW(R9, Y4, Y5)
-	VNNIROW(R10, Y6, Y7)
-	DECQ    CX
-	JNZ     loop4
-
-store4:
-	VMOVDQU Y0, 0(DI)
-	VMOVDQU Y1, 32(DI)
-	VMOVDQU Y2, 64(DI)
-	VMOVDQU Y3, 96(DI)
-	VMOVDQU Y4, 128(DI)
-	VMOVDQU Y5, 160(DI)
-	VMOVDQU Y6, 192(DI)
-	VMOVDQU Y7, 224(DI)
-	VZEROUPPER
+// KERNEL4 is the body of the 4-row kernels, KERNEL1 of the single-row
+// ones, with DOT one of vnni_amd64.h's VPDPBUSD forms.
+#define KERNEL4(DOT) \
+	MOVQ  a+0(FP), SI                   \
+	MOVQ  lda+8(FP), DX                 \
+	MOVQ  b+16(FP), BX                  \
+	MOVQ  kquads+24(FP), CX             \
+	MOVQ  out+32(FP), DI                \
+	LEAQ  (SI)(DX*1), R8                \
+	LEAQ  (R8)(DX*1), R9                \
+	LEAQ  (R9)(DX*1), R10               \
+	SIGNBITS                            \
+	VPXOR Y0, Y0, Y0                    \
+	VPXOR Y1, Y1, Y1                    \
+	VPXOR Y2, Y2, Y2                    \
+	VPXOR Y3, Y3, Y3                    \
+	VPXOR Y4, Y4, Y4                    \
+	VPXOR Y5, Y5, Y5                    \
+	VPXOR Y6, Y6, Y6                    \
+	VPXOR Y7, Y7, Y7                    \
+	TESTQ CX, CX                        \
+	JZ    store4                        \
+loop4:                                      \
+	VMOVDQU (BX), Y8                    \
+	VMOVDQU 32(BX), Y9                  \
+	ADDQ    $64, BX                     \
+	VNNIROW(DOT, SI, Y0, Y1, 0, 1)      \
+	VNNIROW(DOT, R8, Y2, Y3, 2, 3)      \
+	VNNIROW(DOT, R9, Y4, Y5, 4, 5)      \
+	VNNIROW(DOT, R10, Y6, Y7, 6, 7)     \
+	DECQ    CX                          \
+	JNZ     loop4                       \
+store4:                                     \
+	VMOVDQU Y0, 0(DI)                   \
+	VMOVDQU Y1, 32(DI)                  \
+	VMOVDQU Y2, 64(DI)                  \
+	VMOVDQU Y3, 96(DI)                  \
+	VMOVDQU Y4, 128(DI)                 \
+	VMOVDQU Y5, 160(DI)                 \
+	VMOVDQU Y6, 192(DI)                 \
+	VMOVDQU Y7, 224(DI)                 \
+	VZEROUPPER                          \
 	RET
 
-// func dotS8x1x16(a *int8, b *int8, kquads int, out *[16]int32)
-TEXT ·dotS8x1x16(SB), NOSPLIT, $0-32
-	MOVQ  a+0(FP), SI
-	MOVQ  b+8(FP), BX
-	MOVQ  kquads+16(FP), CX
-	MOVQ  out+24(FP), DI
-	SIGNBITS
-	VPXOR Y0, Y0, Y0
-	VPXOR Y1, Y1, Y1
-	TESTQ CX, CX
-	JZ    store1
-
-loop1:
-	VMOVDQU (BX), Y8
-	VMOVDQU 32(BX), Y9
-	ADDQ    $64, BX
-	VNNIROW(SI, Y0, Y1)
-	DECQ    CX
-	JNZ     loop1
-
-store1:
-	VMOVDQU Y0, 0(DI)
-	VMOVDQU Y1, 32(DI)
-	VZEROUPPER
+#define KERNEL1(DOT) \
+	MOVQ  a+0(FP), SI                   \
+	MOVQ  b+8(FP), BX                   \
+	MOVQ  kquads+16(FP), CX             \
+	MOVQ  out+24(FP), DI                \
+	SIGNBITS                            \
+	VPXOR Y0, Y0, Y0                    \
+	VPXOR Y1, Y1, Y1                    \
+	TESTQ CX, CX                        \
+	JZ    store1                        \
+loop1:                                      \
+	VMOVDQU (BX), Y8                    \
+	VMOVDQU 32(BX), Y9                  \
+	ADDQ    $64, BX                     \
+	VNNIROW(DOT, SI, Y0, Y1, 0, 1)      \
+	DECQ    CX                          \
+	JNZ     loop1                       \
+store1:                                     \
+	VMOVDQU Y0, 0(DI)                   \
+	VMOVDQU Y1, 32(DI)                  \
+	VZEROUPPER                          \
 	RET
+
+// func dotS8x4x16EVEX(a *int8, lda uintptr, b *int8, kquads int, out *[64]int32)
+TEXT ·dotS8x4x16EVEX(SB), NOSPLIT, $0-40
+	KERNEL4(DPBUSD)
+
+// func dotS8x1x16EVEX(a *int8, b *int8, kquads int, out *[16]int32)
+TEXT ·dotS8x1x16EVEX(SB), NOSPLIT, $0-32
+	KERNEL1(DPBUSD)
+
+// func dotS8x4x16VEX(a *int8, lda uintptr, b *int8, kquads int, out *[64]int32)
+TEXT ·dotS8x4x16VEX(SB), NOSPLIT, $0-40
+	KERNEL4(DPBUSDVEX)
+
+// func dotS8x1x16VEX(a *int8, b *int8, kquads int, out *[16]int32)
+TEXT ·dotS8x1x16VEX(SB), NOSPLIT, $0-32
+	KERNEL1(DPBUSDVEX)

@@ -1,0 +1,18 @@
+// VPDPBUSD in the two encodings the dot4 kernels use, as macros of one
+// shape: DPBUSD(W, NW, ACC, NACC) adds the products of Y10's unsigned
+// bytes and W's signed bytes to ACC. NW and NACC are the registers'
+// numbers, which only the VEX form needs.
+//
+// DPBUSD is the EVEX form (AVX512-VNNI; ymm needs AVX512VL too), which
+// the Go assembler knows. DPBUSDVEX is the VEX form (AVX-VNNI), which it
+// does not, spelled out as bytes for W in Y8-Y15 and ACC in Y0-Y7:
+// VEX.256.66.0F38.W0 50 /r, that is C4, then RXB·mmmmm = 110·00010 (R
+// and X clear, B set for W ≥ 8: the bits are stored inverted), then
+// W·vvvv·L·pp = 0·0101·1·01 (vvvv = Y10 inverted, 256-bit, 66 prefix),
+// the opcode 50 and ModRM 11·ACC·W. GNU as encodes
+// `{vex} vpdpbusd %ymm8, %ymm10, %ymm0` as C4 C2 2D 50 C0.
+
+#define DPBUSD(W, NW, ACC, NACC) VPDPBUSD W, Y10, ACC
+
+#define DPBUSDVEX(W, NW, ACC, NACC) \
+	BYTE $0xC4; BYTE $0xC2; BYTE $0x2D; BYTE $0x50; BYTE $(0xC0+8*NACC+NW)
