@@ -9,9 +9,10 @@ package kernel
 //
 //   - arm64 with the dot-product extension: SDOT, signed × signed
 //     (gemm_int_sdot_arm64.s);
-//   - amd64 with AVX512-VNNI: VPDPBUSD, unsigned × signed, on ymm
-//     registers (gemm_int_vnni_amd64.s). The kernels flip each input
-//     byte's sign bit, reading a + 128 as unsigned.
+//   - amd64 with AVX512-VNNI or AVX-VNNI: VPDPBUSD, unsigned × signed,
+//     on ymm registers, EVEX- or VEX-encoded (gemm_int_vnni_amd64.s). The
+//     kernels flip each input byte's sign bit, reading a + 128 as
+//     unsigned.
 //
 // The kernels of both return Σ (a + dot4InputBias)·w. packIntSIMD's dot4
 // layout keeps Σ w per channel, and intEpilogue folds

@@ -2,7 +2,7 @@
 
 package kernel
 
-// Only arm64 (SDOT) and amd64 (AVX512-VNNI) have dot4 kernels
+// Only arm64 (SDOT) and amd64 (AVX512-VNNI, AVX-VNNI) have dot4 kernels
 // (gemm_int_dot4.go); elsewhere int8 weights keep the other layouts.
 
 // dot4InputBias is unused here.

@@ -1,13 +1,13 @@
 // VPDPBUSD in the two encodings the dot4 kernels use, as macros of one
 // shape: DPBUSD(W, NW, ACC, NACC) adds the products of Y10's unsigned
-// bytes and W's signed bytes to ACC. NW and NACC are the registers'
-// numbers, which only the VEX form needs.
+// bytes and W's signed bytes to ACC. NACC is ACC's register number and
+// NW is W's minus 8; only the VEX form needs them.
 //
 // DPBUSD is the EVEX form (AVX512-VNNI; ymm needs AVX512VL too), which
 // the Go assembler knows. DPBUSDVEX is the VEX form (AVX-VNNI), which it
 // does not, spelled out as bytes for W in Y8-Y15 and ACC in Y0-Y7:
-// VEX.256.66.0F38.W0 50 /r, that is C4, then RXB·mmmmm = 110·00010 (R
-// and X clear, B set for W ≥ 8: the bits are stored inverted), then
+// VEX.256.66.0F38.W0 50 /r, that is C4, then R̄X̄B̄·mmmmm = 110·00010 (the
+// bits stored inverted: R and X clear, B set for W ≥ 8), then
 // W·vvvv·L·pp = 0·0101·1·01 (vvvv = Y10 inverted, 256-bit, 66 prefix),
 // the opcode 50 and ModRM 11·ACC·W. GNU as encodes
 // `{vex} vpdpbusd %ymm8, %ymm10, %ymm0` as C4 C2 2D 50 C0.
