@@ -156,10 +156,12 @@ $(TOOLBIN)/protoc-gen-go-vtproto:
 	@echo "deps: installing protoc-gen-go-vtproto $(PROTOC_GEN_GO_VTPROTO)"
 	@GOBIN=$(TOOLBIN) go install github.com/planetscale/vtprotobuf/cmd/protoc-gen-go-vtproto@$(PROTOC_GEN_GO_VTPROTO)
 
-# The amd64 AVX512-VNNI kernels cannot run on the build machines (no AVX-512;
-# qemu-user lacks VNNI), so their tests and the engine's goldens run in Bochs
-# on a Tiger Lake model. EDGEFLEET_TFLITE_EXPECT_VNNI=1 fails the kernel tests
-# if the VNNI path was not selected.
+# The amd64 VNNI kernels cannot run on the build machines (no AVX-512 or
+# AVX-VNNI; qemu-user lacks both), so their tests and the engine's goldens
+# run in Bochs: on a Tiger Lake model (AVX512-VNNI, the EVEX kernels) and an
+# Arrow Lake model (AVX-VNNI only, the VEX kernels). EDGEFLEET_TFLITE_EXPECT_VNNI=1
+# fails the kernel tests if the VNNI path was not selected, and
+# EDGEFLEET_TFLITE_EXPECT_VNNI_FORM if the other encoding was.
 .PHONY: vnni-check
 # Bochs CPU model → the VPDPBUSD encoding the kernels must pick on it.
 VNNI_CPUS := tigerlake:evex arrow_lake:vex
