@@ -244,20 +244,7 @@ func TestGemmIntDot4(t *testing.T) {
 		for i := range a {
 			a[i] = anyInt8(r)
 		}
-		want := make([]int8, rows*n)
-		for row := 0; row < rows; row++ {
-			for c := 0; c < n; c++ {
-				var acc int32
-				for kk := 0; kk < k; kk++ {
-					acc += (int32(a[row*p.lda+kk]) + q.inputOffset) * (int32(w[c*k+kk]) + fOff)
-				}
-				if bias != nil {
-					acc += bias[c]
-				}
-				v := fixedpoint.MultiplyByQuantizedMultiplier(acc, q.multiplier[c], q.shift[c])
-				want[row*n+c] = int8(convClamp(v+q.outputOffset, q.actMin, q.actMax))
-			}
-		}
+		want := gemmIntWant[int8](a, p.lda, w, fOff, rows, n, k, &q, bias)
 		got := make([]int8, rows*n+1)
 		got[rows*n] = 99
 		if e.shortFits && rows >= 4 && n >= simdGroup {

@@ -161,36 +161,18 @@ TEXT ·dotReqI16U(SB), NOSPLIT, $0-72
 // DPBUSDVEX (AVX-VNNI), see vnni_amd64.h.
 
 #define DOTSTEPVNNI(DOT) \
-	VMOVDQU      (R15), Y8            \
-	VMOVDQU      32(R15), Y9          \
-	ADDQ         $64, R15             \
-	VPBROADCASTD (SI), Y10            \
-	VPXOR        Y11, Y10, Y10        \
-	DOT(Y8, 0, Y0, 0)                 \
-	DOT(Y9, 1, Y1, 1)                 \
-	VPBROADCASTD (R8), Y10            \
-	VPXOR        Y11, Y10, Y10        \
-	DOT(Y8, 0, Y2, 2)                 \
-	DOT(Y9, 1, Y3, 3)                 \
-	VPBROADCASTD (R9), Y10            \
-	VPXOR        Y11, Y10, Y10        \
-	DOT(Y8, 0, Y4, 4)                 \
-	DOT(Y9, 1, Y5, 5)                 \
-	VPBROADCASTD (R10), Y10           \
-	VPXOR        Y11, Y10, Y10        \
-	DOT(Y8, 0, Y6, 6)                 \
-	DOT(Y9, 1, Y7, 7)                 \
-	ADDQ         $4, SI               \
-	ADDQ         $4, R8               \
-	ADDQ         $4, R9               \
-	ADDQ         $4, R10
+	VMOVDQU (R15), Y8                  \
+	VMOVDQU 32(R15), Y9                \
+	ADDQ    $64, R15                   \
+	VNNIROW(DOT, SI, Y0, Y1, 0, 1)     \
+	VNNIROW(DOT, R8, Y2, Y3, 2, 3)     \
+	VNNIROW(DOT, R9, Y4, Y5, 4, 5)     \
+	VNNIROW(DOT, R10, Y6, Y7, 6, 7)
 
 // ZERO8VNNI is ZERO8 plus the sign bits in Y11 (CX is free once DOTREQ
 // has read the clamp bytes).
 #define ZERO8VNNI \
-	MOVL         $0x80808080, CX \
-	VMOVD        CX, X11         \
-	VPBROADCASTD X11, Y11        \
+	SIGNBITS(CX) \
 	ZERO8
 
 // func dotReqVNNI(a *int8, lda uintptr, b *int8, kquads, tiles int, blk *rqShortBlock, out *byte, ldo uintptr, c *rqConsts)

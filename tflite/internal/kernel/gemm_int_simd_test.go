@@ -96,20 +96,7 @@ func testGemmIntSIMD[T quantElem](t *testing.T) {
 				a[row*p.lda+kk] = int16(int32(x[row*k+kk]) + q.inputOffset)
 			}
 		}
-		want := make([]T, rows*n)
-		for row := 0; row < rows; row++ {
-			for c := 0; c < n; c++ {
-				var acc int32
-				for kk := 0; kk < k; kk++ {
-					acc += (int32(x[row*k+kk]) + q.inputOffset) * (int32(w[c*k+kk]) + fOff)
-				}
-				if bias != nil {
-					acc += bias[c]
-				}
-				v := fixedpoint.MultiplyByQuantizedMultiplier(acc, q.multiplier[c], q.shift[c])
-				want[row*n+c] = T(convClamp(v+q.outputOffset, q.actMin, q.actMax))
-			}
-		}
+		want := gemmIntWant[T](x, k, w, fOff, rows, n, k, &q, bias)
 		got := make([]T, rows*n+1)
 		got[rows*n] = 99
 		// Two slices of channel groups, as the worker pool splits them.
@@ -124,4 +111,26 @@ func testGemmIntSIMD[T quantElem](t *testing.T) {
 		t.Errorf("%T: no round allowed the short requantization", T(0))
 	}
 	t.Logf("%T: %d of 240 rounds with short-form tiles", T(0), short)
+}
+
+// gemmIntWant is TFLite's quantized GEMM by its definition: for rows
+// rows of k inputs x (ldx apart) and n channels of k weights w,
+// Σ (x + inputOffset)·(w + fOff) + bias (nil: none), requantized, offset
+// and clamped as q says.
+func gemmIntWant[T, X, W quantElem](x []X, ldx int, w []W, fOff int32, rows, n, k int, q *convQuant, bias []int32) []T {
+	want := make([]T, rows*n)
+	for row := 0; row < rows; row++ {
+		for c := 0; c < n; c++ {
+			var acc int32
+			for kk := 0; kk < k; kk++ {
+				acc += (int32(x[row*ldx+kk]) + q.inputOffset) * (int32(w[c*k+kk]) + fOff)
+			}
+			if bias != nil {
+				acc += bias[c]
+			}
+			v := fixedpoint.MultiplyByQuantizedMultiplier(acc, q.multiplier[c], q.shift[c])
+			want[row*n+c] = T(convClamp(v+q.outputOffset, q.actMin, q.actMax))
+		}
+	}
+	return want
 }

@@ -15,22 +15,6 @@
 // Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8, Y9 the kquad's weights; Y10
 // the broadcast row bytes; Y11 0x80 in every byte.
 
-// SIGNBITS sets every byte of Y11 to 0x80.
-#define SIGNBITS \
-	MOVL         $0x80808080, AX \
-	VMOVD        AX, X11         \
-	VPBROADCASTD X11, Y11
-
-// VNNIROW adds row R's four taps times the weights in Y8, Y9 to LO, HI
-// (numbers NLO, NHI) and steps R to its next four taps; DOT is DPBUSD
-// or DPBUSDVEX (vnni_amd64.h).
-#define VNNIROW(DOT, R, LO, HI, NLO, NHI) \
-	VPBROADCASTD (R), Y10       \
-	VPXOR        Y11, Y10, Y10  \
-	DOT(Y8, 0, LO, NLO)         \
-	DOT(Y9, 1, HI, NHI)         \
-	ADDQ         $4, R
-
 // KERNEL4 is the body of the 4-row kernels, KERNEL1 of the single-row
 // ones, with DOT one of vnni_amd64.h's VPDPBUSD forms.
 #define KERNEL4(DOT) \
@@ -42,7 +26,7 @@
 	LEAQ  (SI)(DX*1), R8                \
 	LEAQ  (R8)(DX*1), R9                \
 	LEAQ  (R9)(DX*1), R10               \
-	SIGNBITS                            \
+	SIGNBITS(AX)                            \
 	VPXOR Y0, Y0, Y0                    \
 	VPXOR Y1, Y1, Y1                    \
 	VPXOR Y2, Y2, Y2                    \
@@ -80,7 +64,7 @@ store4:                                     \
 	MOVQ  b+8(FP), BX                   \
 	MOVQ  kquads+16(FP), CX             \
 	MOVQ  out+24(FP), DI                \
-	SIGNBITS                            \
+	SIGNBITS(AX)                            \
 	VPXOR Y0, Y0, Y0                    \
 	VPXOR Y1, Y1, Y1                    \
 	TESTQ CX, CX                        \

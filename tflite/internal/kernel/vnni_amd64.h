@@ -1,6 +1,7 @@
-// VPDPBUSD in the two encodings the dot4 kernels use, as macros of one
-// shape: DPBUSD(W, NW, ACC, NACC) adds the products of Y10's unsigned
-// bytes and W's signed bytes to ACC. NACC is ACC's register number and
+// The steps the amd64 dot4 kernels share (gemm_int_vnni_amd64.s and the
+// fused gemm_int_fused_amd64.s). First VPDPBUSD in the two encodings they
+// use, as macros of one shape: DPBUSD(W, NW, ACC, NACC) adds the products
+// of Y10's unsigned bytes and W's signed bytes to ACC. NACC is ACC's register number and
 // NW is W's minus 8; only the VEX form needs them.
 //
 // DPBUSD is the EVEX form (AVX512-VNNI; ymm needs AVX512VL too), which
@@ -16,3 +17,21 @@
 
 #define DPBUSDVEX(W, NW, ACC, NACC) \
 	BYTE $0xC4; BYTE $0xC2; BYTE $0x2D; BYTE $0x50; BYTE $(0xC0+8*NACC+NW)
+
+// SIGNBITS sets every byte of Y11 to 0x80 (R is clobbered): XORed into
+// the input bytes, it reads each int8 a as the unsigned a + 128.
+#define SIGNBITS(R) \
+	MOVL         $0x80808080, R \
+	VMOVD        R, X11         \
+	VPBROADCASTD X11, Y11
+
+// VNNIROW adds row R's four taps times the weights in Y8, Y9 to LO, HI
+// (numbers NLO, NHI) and steps R to its next four taps; DOT is DPBUSD
+// or DPBUSDVEX. The input bytes are broadcast to Y10 and made unsigned
+// with Y11 (SIGNBITS).
+#define VNNIROW(DOT, R, LO, HI, NLO, NHI) \
+	VPBROADCASTD (R), Y10       \
+	VPXOR        Y11, Y10, Y10  \
+	DOT(Y8, 0, LO, NLO)         \
+	DOT(Y9, 1, HI, NHI)         \
+	ADDQ         $4, R
