@@ -1,8 +1,8 @@
 // The steps the amd64 dot4 kernels share (gemm_int_vnni_amd64.s and the
 // fused gemm_int_fused_amd64.s). First VPDPBUSD in the two encodings they
 // use, as macros of one shape: DPBUSD(W, NW, ACC, NACC) adds the products
-// of Y10's unsigned bytes and W's signed bytes to ACC. NACC is ACC's register number and
-// NW is W's minus 8; only the VEX form needs them.
+// of Y10's unsigned bytes and W's signed bytes to ACC. NACC is ACC's
+// register number and NW is W's minus 8; only the VEX form needs them.
 //
 // DPBUSD is the EVEX form (AVX512-VNNI; ymm needs AVX512VL too), which
 // the Go assembler knows. DPBUSDVEX is the VEX form (AVX-VNNI), which it
