@@ -1,6 +1,6 @@
 // Command edgefleet-controlplane is the cloud service: model registry, device
-// registry, rollouts, telemetry ingestion and cloud inference. See
-// `edgefleet-controlplane --help`.
+// registry and telemetry ingestion today; rollouts and cloud inference are
+// still to come. See `edgefleet-controlplane --help`.
 package main
 
 import (

@@ -52,7 +52,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "edgefleetctl",
 		Short: "Operate an edgefleet control plane",
 		Long: `edgefleetctl talks to the control plane API: publish model versions, enroll
-devices, run rollouts and read telemetry.
+devices and read telemetry. (Rollout commands come with the rollout engine,
+which is not built yet.)
 
 The server and token come from --server/--token, else the environment
 (EDGEFLEET_SERVER, EDGEFLEET_TOKEN), else the file written by

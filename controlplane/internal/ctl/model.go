@@ -322,7 +322,7 @@ func modelRemove(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:     "rm NAME VERSION",
 		Aliases: []string{"delete"},
-		Short:   "Delete a model version (refused while devices or rollouts use it)",
+		Short:   "Delete a model version (refused while a device uses it)",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := g.client()

@@ -1,6 +1,7 @@
-// Package fleetsim simulates a fleet of devices: each simulated device runs
-// the agent's protocol (presence, desired state, status, telemetry) against a
-// control plane so demos and load tests need no hardware.
+// Package fleetsim is the home of the fleet simulator: each simulated device
+// will run the agent's protocol (presence, desired state, status, telemetry)
+// against a control plane so demos and load tests need no hardware. Only the
+// command shell exists so far: it prints its version and says so.
 package fleetsim
 
 import (
@@ -17,10 +18,12 @@ import (
 func Main(args []string, stdout, stderr io.Writer) int {
 	root := &cobra.Command{
 		Use:   "fleetsim",
-		Short: "Simulate a fleet of edgefleet devices",
-		Long: `fleetsim runs many simulated devices against an edgefleet control plane: they enroll,
-connect over MQTT, follow their desired state and report status and
-telemetry, so rollouts and dashboards can be exercised without hardware.
+		Short: "Simulate a fleet of edgefleet devices (not built yet)",
+		Long: `fleetsim will run many simulated devices against an edgefleet control plane:
+they will enroll, connect over MQTT, follow their desired state and report
+status and telemetry, so rollouts and dashboards can be exercised without
+hardware. That simulator is not built yet; today fleetsim only prints its
+version.
 
 Every flag can also be set from the environment (EDGEFLEET_<FLAG_NAME>).`,
 		SilenceUsage:  true,
