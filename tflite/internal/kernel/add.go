@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/parallel"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
@@ -24,15 +22,10 @@ func parseAddOptions(op *schema.Operator) (AddOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsAddOptions {
-		return opts, fmt.Errorf("builtin options are %s, want AddOptions", got)
+	o, err := readOptions[schema.AddOptions](op, schema.BuiltinOptionsAddOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.AddOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Activation = o.FusedActivationFunction()
 	return opts, nil
 }

@@ -1,8 +1,6 @@
 package kernel
 
 import (
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -20,12 +18,10 @@ func parseArgMaxOptions(op *schema.Operator) (ArgMaxOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return ArgMaxOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsArgMaxOptions || !op.BuiltinOptions(&tbl) {
-		return ArgMaxOptions{}, errOptionsType("ArgMaxOptions", got)
+	o, err := readOptions[schema.ArgMaxOptions](op, schema.BuiltinOptionsArgMaxOptions)
+	if err != nil {
+		return ArgMaxOptions{}, err
 	}
-	var o schema.ArgMaxOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	return ArgMaxOptions{OutputType: tensor.DType(o.OutputType()), HasOutputType: true}, nil
 }
 

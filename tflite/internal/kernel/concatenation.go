@@ -3,8 +3,6 @@ package kernel
 import (
 	"math"
 
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -21,12 +19,10 @@ func parseConcatenationOptions(op *schema.Operator) (ConcatenationOptions, error
 	if op == nil {
 		return ConcatenationOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsConcatenationOptions || !op.BuiltinOptions(&tbl) {
-		return ConcatenationOptions{}, errOptionsType("ConcatenationOptions", got)
+	o, err := readOptions[schema.ConcatenationOptions](op, schema.BuiltinOptionsConcatenationOptions)
+	if err != nil {
+		return ConcatenationOptions{}, err
 	}
-	var o schema.ConcatenationOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	return ConcatenationOptions{Axis: int(o.Axis()), Activation: o.FusedActivationFunction()}, nil
 }
 

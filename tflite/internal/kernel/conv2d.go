@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"fmt"
-
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
@@ -25,15 +21,10 @@ func parseConv2DOptions(op *schema.Operator) (Conv2DOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsConv2DOptions {
-		return opts, fmt.Errorf("builtin options are %s, want Conv2DOptions", got)
+	o, err := readOptions[schema.Conv2DOptions](op, schema.BuiltinOptionsConv2DOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.Conv2DOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Padding = o.Padding()
 	opts.StrideH, opts.StrideW = int(o.StrideH()), int(o.StrideW())
 	opts.DilationH, opts.DilationW = int(o.DilationHFactor()), int(o.DilationWFactor())

@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"fmt"
-
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
@@ -30,15 +26,10 @@ func parseDepthwiseConv2DOptions(op *schema.Operator) (DepthwiseConv2DOptions, e
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsDepthwiseConv2DOptions {
-		return opts, fmt.Errorf("builtin options are %s, want DepthwiseConv2DOptions", got)
+	o, err := readOptions[schema.DepthwiseConv2DOptions](op, schema.BuiltinOptionsDepthwiseConv2DOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.DepthwiseConv2DOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Padding = o.Padding()
 	opts.StrideH, opts.StrideW = int(o.StrideH()), int(o.StrideW())
 	opts.DilationH, opts.DilationW = int(o.DilationHFactor()), int(o.DilationWFactor())

@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"fmt"
-
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
@@ -26,15 +22,10 @@ func parseFullyConnectedOptions(op *schema.Operator) (FullyConnectedOptions, err
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsFullyConnectedOptions {
-		return opts, fmt.Errorf("builtin options are %s, want FullyConnectedOptions", got)
+	o, err := readOptions[schema.FullyConnectedOptions](op, schema.BuiltinOptionsFullyConnectedOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.FullyConnectedOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Activation = o.FusedActivationFunction()
 	opts.WeightsFormat = o.WeightsFormat()
 	opts.KeepNumDims = o.KeepNumDims()

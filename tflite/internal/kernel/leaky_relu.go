@@ -1,10 +1,7 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
-
-	flatbuffers "github.com/google/flatbuffers/go"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
@@ -23,15 +20,10 @@ func parseLeakyReluOptions(op *schema.Operator) (LeakyReluOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsLeakyReluOptions {
-		return opts, fmt.Errorf("builtin options are %s, want LeakyReluOptions", got)
+	o, err := readOptions[schema.LeakyReluOptions](op, schema.BuiltinOptionsLeakyReluOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.LeakyReluOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Alpha = o.Alpha()
 	return opts, nil
 }

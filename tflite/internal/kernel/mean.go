@@ -1,12 +1,9 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
 	"math/bits"
 	"slices"
-
-	flatbuffers "github.com/google/flatbuffers/go"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
@@ -25,15 +22,10 @@ func parseMeanOptions(op *schema.Operator) (MeanOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsReducerOptions {
-		return opts, fmt.Errorf("builtin options are %s, want ReducerOptions", got)
+	o, err := readOptions[schema.ReducerOptions](op, schema.BuiltinOptionsReducerOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.ReducerOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.KeepDims = o.KeepDims()
 	return opts, nil
 }

@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"fmt"
-
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
@@ -22,15 +18,10 @@ func parseMulOptions(op *schema.Operator) (MulOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsMulOptions {
-		return opts, fmt.Errorf("builtin options are %s, want MulOptions", got)
+	o, err := readOptions[schema.MulOptions](op, schema.BuiltinOptionsMulOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.MulOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Activation = o.FusedActivationFunction()
 	return opts, nil
 }

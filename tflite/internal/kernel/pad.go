@@ -16,7 +16,7 @@ func parsePadOptions(op *schema.Operator) (PadOptions, error) {
 		return PadOptions{}, nil
 	}
 	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsNONE && got != schema.BuiltinOptionsPadOptions {
-		return PadOptions{}, errOptionsType("PadOptions", got)
+		return PadOptions{}, errOptionsType(schema.BuiltinOptionsPadOptions, got)
 	}
 	return PadOptions{}, nil
 }

@@ -11,7 +11,7 @@ func parsePadV2Options(op *schema.Operator) (PadV2Options, error) {
 		return PadV2Options{}, nil
 	}
 	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsNONE && got != schema.BuiltinOptionsPadV2Options {
-		return PadV2Options{}, errOptionsType("PadV2Options", got)
+		return PadV2Options{}, errOptionsType(schema.BuiltinOptionsPadV2Options, got)
 	}
 	return PadV2Options{}, nil
 }

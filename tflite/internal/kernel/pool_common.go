@@ -3,8 +3,6 @@ package kernel
 import (
 	"unsafe"
 
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -26,12 +24,10 @@ func parsePool2DOptions(op *schema.Operator) (Pool2DOptions, error) {
 	if op == nil {
 		return Pool2DOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsPool2DOptions || !op.BuiltinOptions(&tbl) {
-		return Pool2DOptions{}, errOptionsType("Pool2DOptions", got)
+	o, err := readOptions[schema.Pool2DOptions](op, schema.BuiltinOptionsPool2DOptions)
+	if err != nil {
+		return Pool2DOptions{}, err
 	}
-	var o schema.Pool2DOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	return Pool2DOptions{
 		Padding:    o.Padding(),
 		StrideH:    int(o.StrideH()),
@@ -119,25 +115,6 @@ func equalShape(a, b []int) bool {
 	}
 	return true
 }
-
-// errOptionsType reports a builtin options table of the wrong type.
-func errOptionsType(want string, got schema.BuiltinOptions) error {
-	name, ok := schema.EnumNamesBuiltinOptions[got]
-	if !ok {
-		name = "unknown"
-	}
-	return &optionsTypeError{want: want, got: name}
-}
-
-// optionsTypeError is returned by option parsers; it wraps ErrInvalid so that
-// callers can test for it.
-type optionsTypeError struct{ want, got string }
-
-func (e *optionsTypeError) Error() string {
-	return "builtin options are " + e.got + ", want " + e.want
-}
-
-func (e *optionsTypeError) Unwrap() error { return ErrInvalid }
 
 // checkBound verifies before an Eval that tensors carry the bytes their
 // shapes promise, so that a mis-bound tensor returns an error instead of

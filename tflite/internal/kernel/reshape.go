@@ -1,8 +1,6 @@
 package kernel
 
 import (
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -19,12 +17,10 @@ func parseReshapeOptions(op *schema.Operator) (ReshapeOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return ReshapeOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsReshapeOptions || !op.BuiltinOptions(&tbl) {
-		return ReshapeOptions{}, errOptionsType("ReshapeOptions", got)
+	o, err := readOptions[schema.ReshapeOptions](op, schema.BuiltinOptionsReshapeOptions)
+	if err != nil {
+		return ReshapeOptions{}, err
 	}
-	var o schema.ReshapeOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	var opts ReshapeOptions
 	if l := o.NewShapeLength(); l > 0 {
 		opts.NewShape = make([]int, l)

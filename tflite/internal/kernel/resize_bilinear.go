@@ -3,8 +3,6 @@ package kernel
 import (
 	"math"
 
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -21,12 +19,10 @@ func parseResizeBilinearOptions(op *schema.Operator) (ResizeBilinearOptions, err
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return ResizeBilinearOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsResizeBilinearOptions || !op.BuiltinOptions(&tbl) {
-		return ResizeBilinearOptions{}, errOptionsType("ResizeBilinearOptions", got)
+	o, err := readOptions[schema.ResizeBilinearOptions](op, schema.BuiltinOptionsResizeBilinearOptions)
+	if err != nil {
+		return ResizeBilinearOptions{}, err
 	}
-	var o schema.ResizeBilinearOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	return ResizeBilinearOptions{AlignCorners: o.AlignCorners(), HalfPixelCenters: o.HalfPixelCenters()}, nil
 }
 

@@ -3,8 +3,6 @@ package kernel
 import (
 	"math"
 
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -21,12 +19,10 @@ func parseResizeNearestNeighborOptions(op *schema.Operator) (ResizeNearestNeighb
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return ResizeNearestNeighborOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsResizeNearestNeighborOptions || !op.BuiltinOptions(&tbl) {
-		return ResizeNearestNeighborOptions{}, errOptionsType("ResizeNearestNeighborOptions", got)
+	o, err := readOptions[schema.ResizeNearestNeighborOptions](op, schema.BuiltinOptionsResizeNearestNeighborOptions)
+	if err != nil {
+		return ResizeNearestNeighborOptions{}, err
 	}
-	var o schema.ResizeNearestNeighborOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	return ResizeNearestNeighborOptions{AlignCorners: o.AlignCorners(), HalfPixelCenters: o.HalfPixelCenters()}, nil
 }
 

@@ -1,10 +1,7 @@
 package kernel
 
 import (
-	"fmt"
 	"math"
-
-	flatbuffers "github.com/google/flatbuffers/go"
 
 	"github.com/edgefleet/edgefleet/tflite/internal/fixedpoint"
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
@@ -27,15 +24,10 @@ func parseSoftmaxOptions(op *schema.Operator) (SoftmaxOptions, error) {
 	if op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsSoftmaxOptions {
-		return opts, fmt.Errorf("builtin options are %s, want SoftmaxOptions", got)
+	o, err := readOptions[schema.SoftmaxOptions](op, schema.BuiltinOptionsSoftmaxOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.SoftmaxOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Beta = o.Beta()
 	return opts, nil
 }

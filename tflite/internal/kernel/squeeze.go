@@ -1,8 +1,6 @@
 package kernel
 
 import (
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -20,12 +18,10 @@ func parseSqueezeOptions(op *schema.Operator) (SqueezeOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return SqueezeOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsSqueezeOptions || !op.BuiltinOptions(&tbl) {
-		return SqueezeOptions{}, errOptionsType("SqueezeOptions", got)
+	o, err := readOptions[schema.SqueezeOptions](op, schema.BuiltinOptionsSqueezeOptions)
+	if err != nil {
+		return SqueezeOptions{}, err
 	}
-	var o schema.SqueezeOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts := SqueezeOptions{Dims: make([]int, o.SqueezeDimsLength())}
 	for i := range opts.Dims {
 		opts.Dims[i] = int(o.SqueezeDims(i))

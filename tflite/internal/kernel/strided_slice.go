@@ -3,8 +3,6 @@ package kernel
 import (
 	"math"
 
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
@@ -25,12 +23,10 @@ func parseStridedSliceOptions(op *schema.Operator) (StridedSliceOptions, error) 
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return StridedSliceOptions{}, nil
 	}
-	var tbl flatbuffers.Table
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsStridedSliceOptions || !op.BuiltinOptions(&tbl) {
-		return StridedSliceOptions{}, errOptionsType("StridedSliceOptions", got)
+	o, err := readOptions[schema.StridedSliceOptions](op, schema.BuiltinOptionsStridedSliceOptions)
+	if err != nil {
+		return StridedSliceOptions{}, err
 	}
-	var o schema.StridedSliceOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	return StridedSliceOptions{
 		BeginMask: o.BeginMask(), EndMask: o.EndMask(), EllipsisMask: o.EllipsisMask(),
 		NewAxisMask: o.NewAxisMask(), ShrinkAxisMask: o.ShrinkAxisMask(), Offset: o.Offset(),

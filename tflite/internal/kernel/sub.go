@@ -1,10 +1,6 @@
 package kernel
 
 import (
-	"fmt"
-
-	flatbuffers "github.com/google/flatbuffers/go"
-
 	"github.com/edgefleet/edgefleet/tflite/internal/schema"
 )
 
@@ -20,15 +16,10 @@ func parseSubOptions(op *schema.Operator) (SubOptions, error) {
 	if op == nil || op.BuiltinOptionsType() == schema.BuiltinOptionsNONE {
 		return opts, nil
 	}
-	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsSubOptions {
-		return opts, fmt.Errorf("builtin options are %s, want SubOptions", got)
+	o, err := readOptions[schema.SubOptions](op, schema.BuiltinOptionsSubOptions)
+	if err != nil {
+		return opts, err
 	}
-	var tbl flatbuffers.Table
-	if !op.BuiltinOptions(&tbl) {
-		return opts, fmt.Errorf("builtin options table is missing")
-	}
-	var o schema.SubOptions
-	o.Init(tbl.Bytes, tbl.Pos)
 	opts.Activation = o.FusedActivationFunction()
 	return opts, nil
 }

@@ -14,7 +14,7 @@ func parseTransposeOptions(op *schema.Operator) (TransposeOptions, error) {
 		return TransposeOptions{}, nil
 	}
 	if got := op.BuiltinOptionsType(); got != schema.BuiltinOptionsNONE && got != schema.BuiltinOptionsTransposeOptions {
-		return TransposeOptions{}, errOptionsType("TransposeOptions", got)
+		return TransposeOptions{}, errOptionsType(schema.BuiltinOptionsTransposeOptions, got)
 	}
 	return TransposeOptions{}, nil
 }
