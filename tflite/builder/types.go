@@ -1,62 +1,27 @@
 package builder
 
-import "fmt"
-
-// DType is a tensor element type; the values equal TFLite's TensorType enum
-// so they can be written to the flatbuffer unchanged.
-type DType int8
-
-// Element types a model may declare. The engine runs a subset of them; the
-// builder writes any value, so tests can also declare types it refuses.
-const (
-	Float32 DType = 0
-	Float16 DType = 1
-	Int32   DType = 2
-	Uint8   DType = 3
-	Int64   DType = 4
-	Bool    DType = 6
-	Int16   DType = 7
-	Int8    DType = 9
+import (
+	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
 )
 
-// Size returns the byte size of one element, or 0 for a type the builder
-// cannot size (strings, complex numbers, unknown values).
-func (d DType) Size() int {
-	switch d {
-	case Int8, Uint8, Bool:
-		return 1
-	case Float16, Int16:
-		return 2
-	case Float32, Int32:
-		return 4
-	case Int64:
-		return 8
-	}
-	return 0
-}
+// DType is a tensor element type; the values equal TFLite's TensorType enum
+// so they can be written to the flatbuffer unchanged. It is the engine's own
+// type (tflite.DType), so a builder's tensors compare directly with what a
+// loaded model reports.
+type DType = tensor.DType
 
-// String returns the lower-case TFLite name of the type ("int8").
-func (d DType) String() string {
-	switch d {
-	case Float32:
-		return "float32"
-	case Float16:
-		return "float16"
-	case Int32:
-		return "int32"
-	case Uint8:
-		return "uint8"
-	case Int64:
-		return "int64"
-	case Bool:
-		return "bool"
-	case Int16:
-		return "int16"
-	case Int8:
-		return "int8"
-	}
-	return fmt.Sprintf("type(%d)", int8(d))
-}
+// Element types a model may declare. The engine runs a subset of them; the
+// builder writes any DType value, so tests can also declare types it refuses.
+const (
+	Float32 = tensor.Float32
+	Float16 = tensor.Float16
+	Int32   = tensor.Int32
+	Uint8   = tensor.Uint8
+	Int64   = tensor.Int64
+	Bool    = tensor.Bool
+	Int16   = tensor.Int16
+	Int8    = tensor.Int8
+)
 
 // Activation is a fused activation function; the values equal TFLite's
 // ActivationFunctionType enum.
