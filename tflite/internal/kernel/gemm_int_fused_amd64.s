@@ -1,9 +1,10 @@
 #include "textflag.h"
 #include "requant_amd64.h"
 #include "vnni_amd64.h"
+#include "gemm_int_amd64.h"
 
-// Fused GEMM tiles: the 4 rows × 16 channels dot product of
-// gemm_int_amd64.s followed, in registers, by the short requantization
+// Fused GEMM tiles: the 4 rows × 16 channels dot product (DOTSTEP,
+// gemm_int_amd64.h) followed, in registers, by the short requantization
 // (RQX16, requant_short.go; the output offset is folded in), the pack and
 // the clamp, for `tiles` consecutive tiles of 4 rows. Sums never go
 // through memory and one call covers a whole block of rows, so the
@@ -14,45 +15,6 @@
 // Registers: SI, R8, R9, R10 the tile's four A rows; R15 the weights;
 // Y0-Y7 the sums (row r in Y2r, Y2r+1); Y8-Y13 temporaries; X14 and X15
 // the activation bounds as bytes.
-
-// DOTSTEP adds one pair of taps; LOADW loads the pair's 16×2 weights
-// into Y8, Y9 as int16.
-#define DOTSTEP(LOADW) \
-	LOADW                             \
-	VPBROADCASTD (SI), Y10            \
-	VPBROADCASTD (R8), Y11            \
-	VPMADDWD     Y8, Y10, Y12         \
-	VPMADDWD     Y9, Y10, Y13         \
-	VPADDD       Y12, Y0, Y0          \
-	VPADDD       Y13, Y1, Y1          \
-	VPMADDWD     Y8, Y11, Y12         \
-	VPMADDWD     Y9, Y11, Y13         \
-	VPADDD       Y12, Y2, Y2          \
-	VPADDD       Y13, Y3, Y3          \
-	VPBROADCASTD (R9), Y10            \
-	VPBROADCASTD (R10), Y11           \
-	VPMADDWD     Y8, Y10, Y12         \
-	VPMADDWD     Y9, Y10, Y13         \
-	VPADDD       Y12, Y4, Y4          \
-	VPADDD       Y13, Y5, Y5          \
-	VPMADDWD     Y8, Y11, Y12         \
-	VPMADDWD     Y9, Y11, Y13         \
-	VPADDD       Y12, Y6, Y6          \
-	VPADDD       Y13, Y7, Y7          \
-	ADDQ         $4, SI               \
-	ADDQ         $4, R8               \
-	ADDQ         $4, R9               \
-	ADDQ         $4, R10
-
-#define LOADW8 \
-	VPMOVSXBW (R15), Y8   \
-	VPMOVSXBW 16(R15), Y9 \
-	ADDQ      $32, R15
-
-#define LOADW16 \
-	VMOVDQU (R15), Y8   \
-	VMOVDQU 32(R15), Y9 \
-	ADDQ    $64, R15
 
 // EPIROW requantizes row sums XA (channels 0-7) and XB (8-15), which
 // started from the bias, with the block at R13, packs them to 16 bytes,
@@ -183,36 +145,8 @@ TEXT ·dotReqVNNI(SB), NOSPLIT, $0-72
 TEXT ·dotReqVNNIVEX(SB), NOSPLIT, $0-72
 	DOTREQ(ZERO8VNNI, DOTSTEPVNNI(DPBUSDVEX), EPI16(VPACKSSWB, VPMAXSB, VPMINSB))
 
-// The same for a last block of exactly 8 channels: the first 8 channels
-// of each tap pair's 16 (the rest are zero weights), rows in Y0-Y3, two
-// rows requantized at once, 8 bytes stored per row.
-
-#define DOTSTEPH(LOADW) \
-	LOADW                             \
-	VPBROADCASTD (SI), Y10            \
-	VPBROADCASTD (R8), Y11            \
-	VPBROADCASTD (R9), Y12            \
-	VPBROADCASTD (R10), Y13           \
-	VPMADDWD     Y8, Y10, Y10         \
-	VPMADDWD     Y8, Y11, Y11         \
-	VPMADDWD     Y8, Y12, Y12         \
-	VPMADDWD     Y8, Y13, Y13         \
-	VPADDD       Y10, Y0, Y0          \
-	VPADDD       Y11, Y1, Y1          \
-	VPADDD       Y12, Y2, Y2          \
-	VPADDD       Y13, Y3, Y3          \
-	ADDQ         $4, SI               \
-	ADDQ         $4, R8               \
-	ADDQ         $4, R9               \
-	ADDQ         $4, R10
-
-#define LOADWH8 \
-	VPMOVSXBW (R15), Y8 \
-	ADDQ      $32, R15
-
-#define LOADWH16 \
-	VMOVDQU (R15), Y8 \
-	ADDQ    $64, R15
+// The same for a last block of exactly 8 channels (DOTSTEPH): rows in
+// Y0-Y3, two rows requantized at once, 8 bytes stored per row.
 
 // EPIPAIR requantizes rows XA and XB (channels 0-7 each, started from
 // the bias), packs and clamps them as EPIROW and stores 8 bytes of each,
