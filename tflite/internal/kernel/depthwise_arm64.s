@@ -69,83 +69,50 @@
 	ADD  R24, R15, R16      \
 	ADD  R24, R16, R17
 
+// DW3X3 is dw3x3Int8 and dw3x3Uint8, with XTL and XTL2 the sign or zero
+// extension of the input bytes: 16 channels a step, then a last 8.
+#define DW3X3(XTL, XTL2) \
+	DW3X3SETUP                  \
+	CMP    $2, R21              \
+	BLT    tail8                \
+loop16:                             \
+	VLD1.P 64(R19), [V16.S4, V17.S4, V18.S4, V19.S4] \
+	TAP16(R0, R9, XTL, XTL2)    \
+	TAP16(R1, R10, XTL, XTL2)   \
+	TAP16(R2, R11, XTL, XTL2)   \
+	TAP16(R3, R12, XTL, XTL2)   \
+	TAP16(R4, R13, XTL, XTL2)   \
+	TAP16(R5, R14, XTL, XTL2)   \
+	TAP16(R6, R15, XTL, XTL2)   \
+	TAP16(R7, R16, XTL, XTL2)   \
+	TAP16(R8, R17, XTL, XTL2)   \
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R20) \
+	SUB    $2, R21              \
+	CMP    $2, R21              \
+	BGE    loop16               \
+tail8:                              \
+	CBZ    R21, done            \
+	VLD1   (R19), [V16.S4, V17.S4] \
+	TAP8(R0, R9, XTL)           \
+	TAP8(R1, R10, XTL)          \
+	TAP8(R2, R11, XTL)          \
+	TAP8(R3, R12, XTL)          \
+	TAP8(R4, R13, XTL)          \
+	TAP8(R5, R14, XTL)          \
+	TAP8(R6, R15, XTL)          \
+	TAP8(R7, R16, XTL)          \
+	TAP8(R8, R17, XTL)          \
+	VST1   [V16.S4, V17.S4], (R20) \
+done:                               \
+	RET
+
 // func dw3x3Int8(in *int8, dx, dy uintptr, w *int32, wstride uintptr, bias *int32, acc *int32, blocks int)
 TEXT ·dw3x3Int8(SB), NOSPLIT, $0-64
-	DW3X3SETUP
-	CMP $2, R21
-	BLT tail8
-
-loop16:
-	VLD1.P 64(R19), [V16.S4, V17.S4, V18.S4, V19.S4]
-	TAP16(R0, R9, SXTL_8H, SXTL2_8H)
-	TAP16(R1, R10, SXTL_8H, SXTL2_8H)
-	TAP16(R2, R11, SXTL_8H, SXTL2_8H)
-	TAP16(R3, R12, SXTL_8H, SXTL2_8H)
-	TAP16(R4, R13, SXTL_8H, SXTL2_8H)
-	TAP16(R5, R14, SXTL_8H, SXTL2_8H)
-	TAP16(R6, R15, SXTL_8H, SXTL2_8H)
-	TAP16(R7, R16, SXTL_8H, SXTL2_8H)
-	TAP16(R8, R17, SXTL_8H, SXTL2_8H)
-	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R20)
-	SUB    $2, R21
-	CMP    $2, R21
-	BGE    loop16
-
-tail8:
-	CBZ  R21, done
-	VLD1 (R19), [V16.S4, V17.S4]
-	TAP8(R0, R9, SXTL_8H)
-	TAP8(R1, R10, SXTL_8H)
-	TAP8(R2, R11, SXTL_8H)
-	TAP8(R3, R12, SXTL_8H)
-	TAP8(R4, R13, SXTL_8H)
-	TAP8(R5, R14, SXTL_8H)
-	TAP8(R6, R15, SXTL_8H)
-	TAP8(R7, R16, SXTL_8H)
-	TAP8(R8, R17, SXTL_8H)
-	VST1 [V16.S4, V17.S4], (R20)
-
-done:
-	RET
+	DW3X3(SXTL_8H, SXTL2_8H)
 
 // func dw3x3Uint8(in *uint8, dx, dy uintptr, w *int32, wstride uintptr, bias *int32, acc *int32, blocks int)
 TEXT ·dw3x3Uint8(SB), NOSPLIT, $0-64
-	DW3X3SETUP
-	CMP $2, R21
-	BLT tail8
-
-loop16:
-	VLD1.P 64(R19), [V16.S4, V17.S4, V18.S4, V19.S4]
-	TAP16(R0, R9, UXTL_8H, UXTL2_8H)
-	TAP16(R1, R10, UXTL_8H, UXTL2_8H)
-	TAP16(R2, R11, UXTL_8H, UXTL2_8H)
-	TAP16(R3, R12, UXTL_8H, UXTL2_8H)
-	TAP16(R4, R13, UXTL_8H, UXTL2_8H)
-	TAP16(R5, R14, UXTL_8H, UXTL2_8H)
-	TAP16(R6, R15, UXTL_8H, UXTL2_8H)
-	TAP16(R7, R16, UXTL_8H, UXTL2_8H)
-	TAP16(R8, R17, UXTL_8H, UXTL2_8H)
-	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R20)
-	SUB    $2, R21
-	CMP    $2, R21
-	BGE    loop16
-
-tail8:
-	CBZ  R21, done
-	VLD1 (R19), [V16.S4, V17.S4]
-	TAP8(R0, R9, UXTL_8H)
-	TAP8(R1, R10, UXTL_8H)
-	TAP8(R2, R11, UXTL_8H)
-	TAP8(R3, R12, UXTL_8H)
-	TAP8(R4, R13, UXTL_8H)
-	TAP8(R5, R14, UXTL_8H)
-	TAP8(R6, R15, UXTL_8H)
-	TAP8(R7, R16, UXTL_8H)
-	TAP8(R8, R17, UXTL_8H)
-	VST1 [V16.S4, V17.S4], (R20)
-
-done:
-	RET
+	DW3X3(UXTL_8H, UXTL2_8H)
 
 // Depthwise tap accumulation, 8 channels per step, for pixels the 3×3
 // interior kernel does not take (borders, other filter sizes):

@@ -100,146 +100,94 @@
 	VADD V23.S4, V19.S4, V19.S4 \
 	VST1 [V16.S4, V17.S4, V18.S4, V19.S4], (R6)
 
+// DOT4 is a whole 4-row kernel; LOADW loads one tap pair's weights
+// (LOADW16 or LOADW8).
+#define DOT4(LOADW) \
+	MOVD a+0(FP), R0            \
+	MOVD lda+8(FP), R7          \
+	MOVD b+16(FP), R4           \
+	MOVD kpairs+24(FP), R5      \
+	MOVD out+32(FP), R6         \
+	ADD  R7, R0, R1             \
+	ADD  R7, R1, R2             \
+	ADD  R7, R2, R3             \
+	ZERO16                      \
+	CBZ  R5, store              \
+loop:                               \
+	LOADW                       \
+	LOADA4                      \
+	ROWPAIR(16, 17, 18, 19, 0)  \
+	ROWPAIR(20, 21, 22, 23, 2)  \
+	ROWPAIR(24, 25, 26, 27, 4)  \
+	ROWPAIR(28, 29, 30, 31, 6)  \
+	SUBS $1, R5, R5             \
+	BNE  loop                   \
+store:                              \
+	STORE4                      \
+	RET
+
+// DOT1 is a whole 1-row kernel. A single row keeps the even and odd
+// taps' products in separate accumulators (V16-V19, V20-V23), added at
+// the end, so consecutive SMLALs do not wait on each other.
+#define DOT1(LOADW) \
+	MOVD   a+0(FP), R0          \
+	MOVD   b+8(FP), R4          \
+	MOVD   kpairs+16(FP), R5    \
+	MOVD   out+24(FP), R6       \
+	ZERO8                       \
+	CBZ    R5, store            \
+loop:                               \
+	LOADW                       \
+	VLD1.P 4(R0), V0.S[0]       \
+	PAIR1                       \
+	SUBS   $1, R5, R5           \
+	BNE    loop                 \
+store:                              \
+	STORE1                      \
+	RET
+
+// WIDEN is widenInt8 and widenUint8: dst[i] = int16(src[i]) + off for
+// 16·blocks values (int16 addition, as convWiden's), with XTL and XTL2
+// the sign or zero extension of the low and high 8 bytes.
+#define WIDEN(XTL, XTL2) \
+	MOVD   dst+0(FP), R0        \
+	MOVD   src+8(FP), R1        \
+	MOVD   blocks+16(FP), R2    \
+	MOVH   off+24(FP), R3       \
+	VDUP   R3, V7.H8            \
+	CBZ    R2, done             \
+loop:                               \
+	VLD1.P 16(R1), [V0.B16]     \
+	XTL(1, 0)                   \
+	XTL2(2, 0)                  \
+	VADD   V7.H8, V1.H8, V1.H8  \
+	VADD   V7.H8, V2.H8, V2.H8  \
+	VST1.P [V1.H8, V2.H8], 32(R0) \
+	SUBS   $1, R2, R2           \
+	BNE    loop                 \
+done:                               \
+	RET
+
 // func dotI16x4x16(a *int16, lda uintptr, b *int16, kpairs int, out *[64]int32)
 TEXT ·dotI16x4x16(SB), NOSPLIT, $0-40
-	MOVD a+0(FP), R0
-	MOVD lda+8(FP), R7
-	MOVD b+16(FP), R4
-	MOVD kpairs+24(FP), R5
-	MOVD out+32(FP), R6
-	ADD  R7, R0, R1
-	ADD  R7, R1, R2
-	ADD  R7, R2, R3
-	ZERO16
-	CBZ  R5, store4
-
-loop4:
-	LOADW16
-	LOADA4
-	ROWPAIR(16, 17, 18, 19, 0)
-	ROWPAIR(20, 21, 22, 23, 2)
-	ROWPAIR(24, 25, 26, 27, 4)
-	ROWPAIR(28, 29, 30, 31, 6)
-	SUBS $1, R5, R5
-	BNE  loop4
-
-store4:
-	STORE4
-	RET
-
-// func dotI16x1x16(a *int16, b *int16, kpairs int, out *[16]int32)
-//
-// A single row keeps the even and odd taps' products in separate
-// accumulators (V16-V19, V20-V23), added at the end, so consecutive
-// SMLALs do not wait on each other.
-TEXT ·dotI16x1x16(SB), NOSPLIT, $0-32
-	MOVD a+0(FP), R0
-	MOVD b+8(FP), R4
-	MOVD kpairs+16(FP), R5
-	MOVD out+24(FP), R6
-	ZERO8
-	CBZ  R5, store1
-
-loop1:
-	LOADW16
-	VLD1.P 4(R0), V0.S[0]
-	PAIR1
-	SUBS   $1, R5, R5
-	BNE    loop1
-
-store1:
-	STORE1
-	RET
+	DOT4(LOADW16)
 
 // func dotI8x4x16(a *int16, lda uintptr, b *int8, kpairs int, out *[64]int32)
 TEXT ·dotI8x4x16(SB), NOSPLIT, $0-40
-	MOVD a+0(FP), R0
-	MOVD lda+8(FP), R7
-	MOVD b+16(FP), R4
-	MOVD kpairs+24(FP), R5
-	MOVD out+32(FP), R6
-	ADD  R7, R0, R1
-	ADD  R7, R1, R2
-	ADD  R7, R2, R3
-	ZERO16
-	CBZ  R5, store4b
+	DOT4(LOADW8)
 
-loop4b:
-	LOADW8
-	LOADA4
-	ROWPAIR(16, 17, 18, 19, 0)
-	ROWPAIR(20, 21, 22, 23, 2)
-	ROWPAIR(24, 25, 26, 27, 4)
-	ROWPAIR(28, 29, 30, 31, 6)
-	SUBS $1, R5, R5
-	BNE  loop4b
-
-store4b:
-	STORE4
-	RET
+// func dotI16x1x16(a *int16, b *int16, kpairs int, out *[16]int32)
+TEXT ·dotI16x1x16(SB), NOSPLIT, $0-32
+	DOT1(LOADW16)
 
 // func dotI8x1x16(a *int16, b *int8, kpairs int, out *[16]int32)
 TEXT ·dotI8x1x16(SB), NOSPLIT, $0-32
-	MOVD a+0(FP), R0
-	MOVD b+8(FP), R4
-	MOVD kpairs+16(FP), R5
-	MOVD out+24(FP), R6
-	ZERO8
-	CBZ  R5, store1b
-
-loop1b:
-	LOADW8
-	VLD1.P 4(R0), V0.S[0]
-	PAIR1
-	SUBS   $1, R5, R5
-	BNE    loop1b
-
-store1b:
-	STORE1
-	RET
+	DOT1(LOADW8)
 
 // func widenInt8(dst *int16, src *int8, blocks int, off int16)
-// dst[i] = int16(src[i]) + off for 16·blocks values (int16 addition, as
-// convWiden's).
 TEXT ·widenInt8(SB), NOSPLIT, $0-26
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD blocks+16(FP), R2
-	MOVH off+24(FP), R3
-	VDUP R3, V7.H8
-	CBZ  R2, wdone
-
-wloop:
-	VLD1.P 16(R1), [V0.B16]
-	SXTL_8H(1, 0)
-	SXTL2_8H(2, 0)
-	VADD   V7.H8, V1.H8, V1.H8
-	VADD   V7.H8, V2.H8, V2.H8
-	VST1.P [V1.H8, V2.H8], 32(R0)
-	SUBS   $1, R2, R2
-	BNE    wloop
-
-wdone:
-	RET
+	WIDEN(SXTL_8H, SXTL2_8H)
 
 // func widenUint8(dst *int16, src *uint8, blocks int, off int16)
 TEXT ·widenUint8(SB), NOSPLIT, $0-26
-	MOVD dst+0(FP), R0
-	MOVD src+8(FP), R1
-	MOVD blocks+16(FP), R2
-	MOVH off+24(FP), R3
-	VDUP R3, V7.H8
-	CBZ  R2, wudone
-
-wuloop:
-	VLD1.P 16(R1), [V0.B16]
-	UXTL_8H(1, 0)
-	UXTL2_8H(2, 0)
-	VADD   V7.H8, V1.H8, V1.H8
-	VADD   V7.H8, V2.H8, V2.H8
-	VST1.P [V1.H8, V2.H8], 32(R0)
-	SUBS   $1, R2, R2
-	BNE    wuloop
-
-wudone:
-	RET
+	WIDEN(UXTL_8H, UXTL2_8H)
