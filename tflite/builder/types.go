@@ -1,8 +1,6 @@
 package builder
 
-import (
-	"github.com/edgefleet/edgefleet/tflite/internal/tensor"
-)
+import "github.com/edgefleet/edgefleet/tflite/internal/tensor"
 
 // DType is a tensor element type; the values equal TFLite's TensorType enum
 // so they can be written to the flatbuffer unchanged. It is the engine's own
