@@ -79,3 +79,25 @@
 	VMOVDQU (R15), Y8 \
 	ADDQ    $64, R15
 
+// ZERO4X16 clears the sums of a 4-row × 16-channel tile and STORE4X16
+// writes them to out (DI) as [4][16]int32; the plain int16 tiles and the
+// VNNI dot4 tiles (gemm_int_vnni_amd64.s) share both.
+#define ZERO4X16 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3 \
+	VPXOR Y4, Y4, Y4 \
+	VPXOR Y5, Y5, Y5 \
+	VPXOR Y6, Y6, Y6 \
+	VPXOR Y7, Y7, Y7
+
+#define STORE4X16 \
+	VMOVDQU Y0, (DI)    \
+	VMOVDQU Y1, 32(DI)  \
+	VMOVDQU Y2, 64(DI)  \
+	VMOVDQU Y3, 96(DI)  \
+	VMOVDQU Y4, 128(DI) \
+	VMOVDQU Y5, 160(DI) \
+	VMOVDQU Y6, 192(DI) \
+	VMOVDQU Y7, 224(DI)

@@ -30,26 +30,6 @@ store:                           \
 	VZEROUPPER               \
 	RET
 
-#define ZERO4X16 \
-	VPXOR Y0, Y0, Y0 \
-	VPXOR Y1, Y1, Y1 \
-	VPXOR Y2, Y2, Y2 \
-	VPXOR Y3, Y3, Y3 \
-	VPXOR Y4, Y4, Y4 \
-	VPXOR Y5, Y5, Y5 \
-	VPXOR Y6, Y6, Y6 \
-	VPXOR Y7, Y7, Y7
-
-#define STORE4X16 \
-	VMOVDQU Y0, (DI)    \
-	VMOVDQU Y1, 32(DI)  \
-	VMOVDQU Y2, 64(DI)  \
-	VMOVDQU Y3, 96(DI)  \
-	VMOVDQU Y4, 128(DI) \
-	VMOVDQU Y5, 160(DI) \
-	VMOVDQU Y6, 192(DI) \
-	VMOVDQU Y7, 224(DI)
-
 // The half-width tiles (dotI8x4x8, dotI16x4x8) serve a last channel
 // block with at most 8 live channels (a first layer with 8 filters, say):
 // 4 rows × 8 channels from the same [kpairs][16][2] layout, reading each

@@ -1,5 +1,6 @@
 #include "textflag.h"
 #include "vnni_amd64.h"
+#include "gemm_int_amd64.h"
 
 // The VNNI dot4 kernels: 4 rows (or 1) × 16 channels of Σ (a + 128)·w,
 // four taps per VPDPBUSD, in two encodings: EVEX (AVX512-VNNI with
@@ -27,14 +28,7 @@
 	LEAQ  (R8)(DX*1), R9                \
 	LEAQ  (R9)(DX*1), R10               \
 	SIGNBITS(AX)                            \
-	VPXOR Y0, Y0, Y0                    \
-	VPXOR Y1, Y1, Y1                    \
-	VPXOR Y2, Y2, Y2                    \
-	VPXOR Y3, Y3, Y3                    \
-	VPXOR Y4, Y4, Y4                    \
-	VPXOR Y5, Y5, Y5                    \
-	VPXOR Y6, Y6, Y6                    \
-	VPXOR Y7, Y7, Y7                    \
+	ZERO4X16                            \
 	TESTQ CX, CX                        \
 	JZ    store4                        \
 loop4:                                      \
@@ -48,14 +42,7 @@ loop4:                                      \
 	DECQ    CX                          \
 	JNZ     loop4                       \
 store4:                                     \
-	VMOVDQU Y0, 0(DI)                   \
-	VMOVDQU Y1, 32(DI)                  \
-	VMOVDQU Y2, 64(DI)                  \
-	VMOVDQU Y3, 96(DI)                  \
-	VMOVDQU Y4, 128(DI)                 \
-	VMOVDQU Y5, 160(DI)                 \
-	VMOVDQU Y6, 192(DI)                 \
-	VMOVDQU Y7, 224(DI)                 \
+	STORE4X16                           \
 	VZEROUPPER                          \
 	RET
 
